@@ -1,0 +1,38 @@
+# isacc: `make run` to try it, `make test` for everything CI runs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgresql lint browser install clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: install
+	$(BIN)/python -m isacc.devserver
+
+# Playwright cannot download its own browser here: use Debian's Chromium.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser lint test-sqlite test-postgresql
+
+test-sqlite: install
+	ISACC_TEST_DB=sqlite $(BIN)/python -m pytest
+
+test-postgresql: install
+	ISACC_TEST_DB=postgresql $(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check isacc jobs tests app.py
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache

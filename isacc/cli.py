@@ -1,0 +1,56 @@
+"""`flask isacc ...`: demo data and user accounts."""
+
+import click
+from flask import current_app
+
+from isacc.demo import DEMO_LOGINS, build_demo, demo_exists
+from isacc.extensions import db
+from isacc.models import Role, Store
+from isacc.users import UserError, create_user
+
+isacc_cli = click.Group("isacc", help="isacc administration.")
+
+
+@isacc_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when a demo exists.")
+def demo(if_empty: bool) -> None:
+    """Create the demo store, its trade and the owner/support/admin logins."""
+    if current_app.config["ISACC_ENV"] == "production":
+        raise click.ClickException("demo data is refused in production")
+    if demo_exists():
+        if not if_empty:
+            raise click.ClickException("the demo store already exists")
+        click.echo("Demo store already loaded. Logins:")
+    else:
+        build_demo()
+        click.echo("Demo store created. Logins:")
+    for email, password, role, _name in DEMO_LOGINS:
+        click.echo(f"  {role.value:<8} {email}  password: {password}")
+
+
+@isacc_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", default="")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--store", "store_ref", help="The owner's store: its id or iSeller id.")
+@click.password_option()
+def create_user_command(email, name, role, store_ref, password) -> None:
+    """Create a user; owners need --store."""
+    store = None
+    if store_ref:
+        store = db.session.scalar(
+            db.select(Store).where(
+                (Store.iseller_id == store_ref)
+                | (Store.id == (int(store_ref) if store_ref.isdigit() else -1))
+            )
+        )
+        if store is None:
+            raise click.ClickException(f"no store {store_ref!r}")
+    try:
+        user = create_user(email=email, password=password, role=Role(role), name=name,
+                           store=store)
+    except UserError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}.")

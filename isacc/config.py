@@ -1,0 +1,82 @@
+"""Every setting, read from the environment once, with defaults fit for `make run`."""
+
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("ISACC_INSTANCE_PATH", ROOT / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to set it."""
+
+
+def _instance_secret(name: str, make) -> str:
+    """A secret kept in instance/ so development restarts keep sessions and tokens readable.
+
+    Production must set the variable instead (see `load`).
+    """
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / name
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping from the environment, then apply `overrides` (tests)."""
+    env = os.environ.get
+    production = env("ISACC_ENV", "development") == "production"
+
+    def secret(var, filename, make):
+        value = env(var)
+        if value:
+            return value
+        if production:
+            raise ConfigError(f"{var} must be set when ISACC_ENV=production (see .env.example)")
+        return _instance_secret(filename, make)
+
+    config = {
+        "ISACC_ENV": "production" if production else "development",
+        "SECRET_KEY": secret("SECRET_KEY", "secret_key", lambda: secrets.token_hex(32)),
+        # Comma-separated Fernet keys: the first encrypts, all decrypt, so a key can be
+        # rotated without downtime by prepending the new one.
+        "ENCRYPTION_KEYS": secret(
+            "ENCRYPTION_KEYS", "encryption_key", lambda: Fernet.generate_key().decode()
+        ),
+        "SQLALCHEMY_DATABASE_URI": _database_url(env("DATABASE_URL")),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "ACCURATE_ACCOUNT_URL": env("ACCURATE_ACCOUNT_URL", "http://127.0.0.1:5100"),
+        "ACCURATE_CLIENT_ID": env("ACCURATE_CLIENT_ID", "isacc-sandbox"),
+        "ACCURATE_CLIENT_SECRET": env("ACCURATE_CLIENT_SECRET", "isacc-sandbox-secret"),
+        "LOGIN_ATTEMPTS": int(env("ISACC_LOGIN_ATTEMPTS", "10")),
+        "LOGIN_WINDOW_SECONDS": int(env("ISACC_LOGIN_WINDOW_SECONDS", "900")),
+        # Cookies: never readable by scripts, not sent on cross-site posts, HTTPS-only in
+        # production (development serves plain HTTP on localhost).
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": int(env("ISACC_SESSION_SECONDS", str(12 * 3600))),
+        "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead, which already expires
+    }
+    config.update(overrides or {})
+    return config
+
+
+def _database_url(url: str | None) -> str:
+    if not url:
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{INSTANCE / 'isacc.sqlite3'}"
+    # psycopg 3 is the driver we ship; accept the usual postgres:// spellings.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,25 @@
+"""How money and times read on screen: rupiah with Indonesian grouping, the store's zone."""
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+
+def rupiah(amount) -> str:
+    """Rp 1.250.000 (dots group thousands, comma before decimals, none for whole rupiah)."""
+    if amount is None:
+        return ""
+    value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if value < 0 else ""
+    whole, cents = divmod(abs(value), 1)
+    text = f"{int(whole):,}".replace(",", ".")
+    if cents:
+        text += "," + f"{cents:.2f}"[2:]
+    return f"{sign}Rp {text}"
+
+
+def local_time(moment: datetime | None, zone: str, fmt: str = "%d %b %Y %H:%M") -> str:
+    """A UTC time shown in the store's time zone."""
+    if moment is None:
+        return ""
+    return moment.astimezone(ZoneInfo(zone)).strftime(fmt)

@@ -1,0 +1,27 @@
+"""Every model, importable from one place (Alembic and the app read this module)."""
+
+from isacc.models.accurate import AccurateConnection, ConnectionStatus
+from isacc.models.activity import ActivityKind, InboundEvent, Status, SyncActivity, WebhookLog
+from isacc.models.catalogue import Customer, Product, ProductStock
+from isacc.models.inventory import (
+    Deposit,
+    DepositDirection,
+    StockAdjustment,
+    StockAdjustmentLine,
+    StockOpname,
+    StockOpnameLine,
+    Transfer,
+    TransferLine,
+)
+from isacc.models.outlet import Outlet, OutletMapping, OutletPaymentAccount
+from isacc.models.sales import RegisterShift, SalesOrder, SalesOrderLine, SalesPayment, ShiftStatus
+from isacc.models.store import Role, Store, SyncMode, User
+
+__all__ = [
+    "AccurateConnection", "ActivityKind", "ConnectionStatus", "Customer", "Deposit",
+    "DepositDirection", "InboundEvent", "Outlet", "OutletMapping", "OutletPaymentAccount",
+    "Product", "ProductStock", "RegisterShift", "Role", "SalesOrder", "SalesOrderLine",
+    "SalesPayment", "ShiftStatus", "Status", "StockAdjustment", "StockAdjustmentLine",
+    "StockOpname", "StockOpnameLine", "Store", "SyncActivity", "SyncMode", "Transfer",
+    "TransferLine", "User", "WebhookLog",
+]

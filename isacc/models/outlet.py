@@ -1,0 +1,81 @@
+"""iSeller outlets and how each maps onto Accurate (branch, warehouse, accounts)."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from isacc.extensions import db
+from isacc.models.base import UTCDateTime, created_at, updated_at
+
+
+class Outlet(db.Model):
+    __tablename__ = "outlet"
+    __table_args__ = (UniqueConstraint("store_id", "iseller_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"), index=True)
+    iseller_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(String(255))
+    # Payment methods the outlet takes ("cash", "card", "qris", "isellerpay"...), so the
+    # mapping form asks for an account for each.
+    payment_methods: Mapped[list] = mapped_column(db.JSON, default=list)
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()
+
+    store = relationship("Store", back_populates="outlets")
+    mapping = relationship("OutletMapping", back_populates="outlet", uselist=False)
+
+    @property
+    def is_active(self) -> bool:
+        return self.mapping is not None and self.mapping.active
+
+
+class OutletMapping(db.Model):
+    """Where an outlet's documents go in Accurate. Active once every field is chosen."""
+
+    __tablename__ = "outlet_mapping"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"), index=True)
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"), unique=True)
+    branch_id: Mapped[int | None] = mapped_column(Integer)
+    branch_name: Mapped[str | None] = mapped_column(String(120))
+    warehouse_id: Mapped[int | None] = mapped_column(Integer)
+    warehouse_name: Mapped[str | None] = mapped_column(String(120))
+    # Accurate GL account numbers ("1-10200").
+    isellerpay_account_no: Mapped[str | None] = mapped_column(String(40))
+    mdr_account_no: Mapped[str | None] = mapped_column(String(40))
+    transaction_account_no: Mapped[str | None] = mapped_column(String(40))
+    adjustment_account_no: Mapped[str | None] = mapped_column(String(40))
+    # Sales without a customer are invoiced to this Accurate customer.
+    walk_in_customer_no: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The first active outlet of a store is free; each further one is billed.
+    billable: Mapped[bool] = mapped_column(Boolean, default=False)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()
+
+    outlet = relationship("Outlet", back_populates="mapping")
+    payment_accounts = relationship(
+        "OutletPaymentAccount",
+        back_populates="mapping",
+        cascade="all, delete-orphan",
+        order_by="OutletPaymentAccount.payment_method",
+    )
+
+
+class OutletPaymentAccount(db.Model):
+    """The Accurate cash/bank account that receives one payment method at one outlet."""
+
+    __tablename__ = "outlet_payment_account"
+    __table_args__ = (UniqueConstraint("mapping_id", "payment_method"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mapping_id: Mapped[int] = mapped_column(ForeignKey("outlet_mapping.id"), index=True)
+    payment_method: Mapped[str] = mapped_column(String(40))
+    account_no: Mapped[str] = mapped_column(String(40))
+
+    mapping = relationship("OutletMapping", back_populates="payment_accounts")

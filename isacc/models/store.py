@@ -1,0 +1,99 @@
+"""A store (one iSeller shop, one Accurate database) and the people who use isacc."""
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from isacc.crypto import EncryptedText
+from isacc.extensions import db
+from isacc.models.base import UTCDateTime, created_at, str_enum, updated_at
+
+
+class SyncMode(enum.StrEnum):
+    REALTIME = "realtime"
+    SHIFT_CLOSE = "shift_close"
+    SCHEDULED = "scheduled"
+
+
+class Role(enum.StrEnum):
+    OWNER = "owner"
+    SUPPORT = "support"
+    ADMIN = "admin"
+
+
+class Store(db.Model):
+    __tablename__ = "store"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # iSeller's own id for the shop: inbound events name the store by it.
+    iseller_id: Mapped[str] = mapped_column(String(64), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Jakarta")
+
+    sync_mode: Mapped[SyncMode] = mapped_column(str_enum(SyncMode), default=SyncMode.REALTIME)
+    # Times of day "HH:MM" in the store's time zone.
+    sync_times: Mapped[list] = mapped_column(JSON, default=list)
+    # On: transfers and stock opnames wait for transfer_sync_times; off: real time.
+    transfer_sync_scheduled: Mapped[bool] = mapped_column(Boolean, default=False)
+    transfer_sync_times: Mapped[list] = mapped_column(JSON, default=list)
+    customer_id_mapping: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when the owner first saves the settings: the last step of the setup checklist.
+    settings_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # HMAC key iSeller signs inbound events with. The previous key stays valid until
+    # previous_key_valid_until so a rotation never drops events in flight.
+    inbound_key: Mapped[str] = mapped_column(EncryptedText())
+    previous_inbound_key: Mapped[str | None] = mapped_column(EncryptedText())
+    previous_key_valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Accurate signs no webhook, so its URL carries this secret instead.
+    webhook_token: Mapped[str] = mapped_column(EncryptedText())
+
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()
+
+    outlets = relationship("Outlet", back_populates="store", order_by="Outlet.name")
+    accurate = relationship("AccurateConnection", back_populates="store", uselist=False)
+
+    def __repr__(self) -> str:
+        return f"<Store {self.id} {self.name!r}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+    __table_args__ = (
+        # Owners belong to exactly one store; support and admin work across stores.
+        CheckConstraint(
+            "(role = 'owner' AND store_id IS NOT NULL) OR (role <> 'owner' AND store_id IS NULL)",
+            name="owner_has_store",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(str_enum(Role, 16))
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = created_at()
+
+    store = relationship("Store")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.SUPPORT, Role.ADMIN)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)

@@ -1,0 +1,107 @@
+"""The overview's facts: the setup checklist and the synchronisation status panel."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+
+from isacc.extensions import db
+from isacc.models import (
+    ConnectionStatus,
+    Outlet,
+    OutletMapping,
+    Product,
+    Status,
+    Store,
+    SyncActivity,
+)
+from isacc.products import sku_problems
+
+
+@dataclass
+class Step:
+    key: str
+    title: str
+    done: bool
+    detail: str
+    endpoint: str
+
+
+def setup_checklist(store: Store) -> list[Step]:
+    """Connect -> outlets -> products -> settings, each with what is left to do."""
+    connection = store.accurate
+    connected = bool(
+        connection and connection.status == ConnectionStatus.CONNECTED and connection.has_database
+    )
+    outlets = db.session.scalar(
+        db.select(func.count()).select_from(Outlet).where(Outlet.store_id == store.id)
+    )
+    active = db.session.scalar(
+        db.select(func.count())
+        .select_from(OutletMapping)
+        .where(OutletMapping.store_id == store.id, OutletMapping.active.is_(True))
+    )
+    problems = sku_problems(store.id)
+    not_exported = db.session.scalar(
+        db.select(func.count())
+        .select_from(Product)
+        .where(Product.store_id == store.id, Product.exported_at.is_(None))
+    )
+    if problems.any:
+        product_detail = (
+            f"{len(problems.missing)} without SKU, "
+            f"{problems.duplicated_products} with a duplicated SKU"
+        )
+    elif not_exported:
+        product_detail = f"{not_exported} products not yet exported to Accurate"
+    else:
+        product_detail = "Every product is in Accurate"
+    return [
+        Step(
+            "connect", "Connect Accurate", connected,
+            f"Connected to {connection.database_alias}" if connected
+            else "Sign in to Accurate and choose the database",
+            "connect.show",
+        ),
+        Step(
+            "outlets", "Map outlets", bool(active),
+            f"{active} of {outlets} outlets active", "outlets.index",
+        ),
+        Step(
+            "products", "Check and export products",
+            not problems.any and not_exported == 0, product_detail, "products.index",
+        ),
+        Step(
+            "settings", "Choose sync settings", store.settings_confirmed_at is not None,
+            "Saved" if store.settings_confirmed_at else "Choose when data moves",
+            "settings.show",
+        ),
+    ]
+
+
+@dataclass
+class SyncStatus:
+    counts: dict[Status, int]
+    last_sync_at: datetime | None
+    last_status: Status | None
+
+
+def sync_status(store_id: int) -> SyncStatus:
+    rows = db.session.execute(
+        db.select(SyncActivity.status, func.count())
+        .where(SyncActivity.store_id == store_id)
+        .group_by(SyncActivity.status)
+    ).all()
+    counts = {status: 0 for status in Status}
+    counts.update({status: n for status, n in rows})
+    last = db.session.execute(
+        db.select(SyncActivity.finished_at, SyncActivity.status)
+        .where(SyncActivity.store_id == store_id, SyncActivity.finished_at.is_not(None))
+        .order_by(SyncActivity.finished_at.desc())
+        .limit(1)
+    ).first()
+    return SyncStatus(
+        counts=counts,
+        last_sync_at=last.finished_at if last else None,
+        last_status=last.status if last else None,
+    )

@@ -1,0 +1,20 @@
+"""One blueprint per area of the dashboard."""
+
+from isacc.web import (
+    activity,
+    auth,
+    connect,
+    health,
+    outlets,
+    overview,
+    products,
+    settings,
+    stores,
+    support,
+)
+
+
+def register_blueprints(app) -> None:
+    for module in (auth, health, stores, overview, connect, outlets, products, settings,
+                   activity, support):
+        app.register_blueprint(module.bp)

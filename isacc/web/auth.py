@@ -1,0 +1,74 @@
+"""Signing in and out."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from isacc import throttle
+from isacc.access import Rule, allow
+from isacc.extensions import db, login_manager
+from isacc.models import User
+from isacc.models.base import utcnow
+from isacc.web.forms import LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: a crafted ?next= must not send people elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@allow(Rule.PUBLIC)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("stores.home"))
+    form = LoginForm()
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        address = request.remote_addr or "unknown"
+        wait = throttle.seconds_locked(email, address)
+        user = None
+        if wait:
+            minutes = max(1, round(wait / 60))
+            error = f"Too many failed sign-ins. Try again in {minutes} minute(s)."
+            status = 429
+        else:
+            user = db.session.scalar(db.select(User).where(User.email == email))
+            if user is None or not user.active or not user.check_password(form.password.data):
+                throttle.record_failure(email, address)
+                # One message for every cause, so it does not reveal which accounts exist.
+                error = "Wrong e-mail or password."
+                status = 401
+                user = None
+        if user is not None:
+            throttle.clear(email, address)
+            user.last_login_at = utcnow()
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")) or url_for("stores.home"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("login.html", form=form, error=error), status
+
+
+@bp.route("/logout", methods=["POST"])
+@allow(Rule.SIGNED_IN)
+def logout():
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,164 @@
+"""Test fixtures: a real database (SQLite file or PostgreSQL, by ISACC_TEST_DB) built by the
+migrations, the real Redis, and an app per test.
+
+A missing service fails the run loudly: a skipped suite would look green while testing
+nothing.
+"""
+
+import os
+import re
+import secrets
+import uuid
+
+import psycopg
+import pytest
+import redis
+from flask_migrate import upgrade
+
+from isacc import create_app
+from isacc.extensions import db
+from isacc.models import Outlet, Product, Role, Status, Store, SyncActivity, WebhookLog
+from isacc.models.activity import ActivityKind
+from isacc.models.base import utcnow
+from isacc.users import create_user
+
+TEST_DB = os.environ.get("ISACC_TEST_DB", "sqlite")
+PG_ADMIN_URL = os.environ.get("ISACC_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_TEST_URL = os.environ.get("ISACC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+PASSWORD = "correct horse battery"
+
+
+def pytest_report_header(config):
+    return f"isacc database: {TEST_DB}; redis: {REDIS_TEST_URL}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if TEST_DB == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'isacc.sqlite3'}"
+        return
+    if TEST_DB != "postgresql":
+        raise pytest.UsageError(f"ISACC_TEST_DB must be sqlite or postgresql, not {TEST_DB!r}")
+    name = f"isacc_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        pytest.exit(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {error}", returncode=3)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture(scope="session")
+def redis_client():
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.exit(f"Redis is not reachable at {REDIS_TEST_URL}: {error}", returncode=3)
+    return client
+
+
+@pytest.fixture(scope="session")
+def test_config(database_url, tmp_path_factory):
+    from cryptography.fernet import Fernet
+
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": REDIS_TEST_URL,
+        "SECRET_KEY": secrets.token_hex(16),
+        "ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated(test_config):
+    """The schema, built once per run by the migrations (so they are tested too)."""
+    app = create_app(test_config)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return test_config
+
+
+@pytest.fixture
+def app(migrated, redis_client):
+    """The app under test. The test's own code runs in the context of a twin app on the
+    same database: Flask reuses a pushed context of the same app for requests, which would
+    let `g` (and the signed-in user) leak from one request into the next."""
+    app = create_app(migrated)
+    twin = create_app(migrated)
+    redis_client.flushdb()
+    with twin.app_context():
+        yield app
+        db.session.remove()
+        # Empty every table, children first, so each test starts from nothing.
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# ---- building data -------------------------------------------------------------------------
+
+def make_store(name: str, **fields) -> Store:
+    store = Store(
+        name=name,
+        iseller_id=fields.pop("iseller_id", f"shop-{uuid.uuid4().hex[:8]}"),
+        inbound_key=secrets.token_urlsafe(24),
+        webhook_token=secrets.token_urlsafe(24),
+        **fields,
+    )
+    db.session.add(store)
+    db.session.flush()
+    return store
+
+
+def make_user(role: Role, store: Store | None = None, email: str | None = None):
+    return create_user(
+        email=email or f"{role.value}-{uuid.uuid4().hex[:6]}@example.test",
+        password=PASSWORD, role=role, name=role.value, store=store,
+    )
+
+
+def stock_store(store: Store) -> dict:
+    """One of everything a store page can show by id; returns their ids."""
+    outlet = Outlet(store_id=store.id, iseller_id=f"o-{store.id}", name=f"{store.name} outlet")
+    product = Product(store_id=store.id, iseller_id=f"p-{store.id}", name="Kopi", sku="K-1")
+    db.session.add_all([outlet, product])
+    db.session.flush()
+    activity = SyncActivity(
+        store_id=store.id, outlet_id=outlet.id, kind=ActivityKind.SALES_INVOICE,
+        source_kind="sales_order", source_id=1, source_number=f"INV-{store.id}",
+        source_at=utcnow(), status=Status.FAILED, reason="Item K-1 is not in Accurate",
+    )
+    webhook = WebhookLog(
+        store_id=store.id, outlet_id=outlet.id, event_type="PURCHASE_INVOICE",
+        dedupe_key=f"w-{store.id}", accurate_number=f"PI-{store.id}", payload={},
+        status=Status.SUCCESS,
+    )
+    db.session.add_all([activity, webhook])
+    db.session.flush()
+    return {"store_id": store.id, "outlet_id": outlet.id, "product_id": product.id,
+            "activity_id": activity.id, "webhook_id": webhook.id}
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "page has no CSRF meta tag"
+    return match.group(1)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})

@@ -1,0 +1,85 @@
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from isacc.demo import DEMO_LOGINS, build_demo
+from isacc.extensions import db
+from isacc.models import (
+    Customer,
+    Outlet,
+    Product,
+    RegisterShift,
+    Role,
+    SalesOrder,
+    SalesPayment,
+    StockOpname,
+    Transfer,
+    User,
+)
+from isacc.products import sku_problems
+
+
+def count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_demo_store_has_what_the_screens_need(app):
+    store = build_demo()
+    assert count(Outlet, Outlet.store_id == store.id) == 3
+    assert count(Product, Product.store_id == store.id) == 50
+    problems = sku_problems(store.id)
+    assert len(problems.missing) == 2
+    assert len(problems.duplicated) == 1 and problems.duplicated_products == 2
+    with_id = count(Customer, Customer.store_id == store.id, Customer.customer_code.is_not(None))
+    without_id = count(Customer, Customer.store_id == store.id, Customer.customer_code.is_(None))
+    assert with_id > 0 and without_id > 0
+    assert count(RegisterShift, RegisterShift.store_id == store.id) == 3 * 3 * 2
+    assert count(SalesOrder, SalesOrder.store_id == store.id) == 3 * 3 * 2 * 5
+    assert count(Transfer, Transfer.store_id == store.id) == 1
+    assert count(StockOpname, StockOpname.store_id == store.id) == 1
+    fees = db.session.scalars(select(SalesPayment).where(SalesPayment.method == "isellerpay"))
+    assert all(p.mdr_fee > 0 for p in fees)
+    order = db.session.scalars(select(SalesOrder)).first()
+    assert order.total == sum((line.line_total for line in order.lines), Decimal(0))
+    assert order.ordered_at.tzinfo is not None  # read back aware, on SQLite too
+
+
+def test_demo_logins_have_their_roles(app):
+    store = build_demo()
+    for email, password, role, _ in DEMO_LOGINS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert user.role == role and user.check_password(password)
+        assert user.store_id == (store.id if role == Role.OWNER else None)
+
+
+def test_cli_demo_prints_logins_and_refuses_a_second_demo(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["isacc", "demo"])
+    assert first.exit_code == 0, first.output
+    assert "owner@demo.isacc.test" in first.output and "demo-owner-pass" in first.output
+    again = runner.invoke(args=["isacc", "demo"])
+    assert again.exit_code != 0 and "already exists" in again.output
+    if_empty = runner.invoke(args=["isacc", "demo", "--if-empty"])
+    assert if_empty.exit_code == 0 and "support@demo.isacc.test" in if_empty.output
+
+
+def test_cli_create_user_checks_its_input(app):
+    runner = app.test_cli_runner()
+    store = build_demo()
+    ok = runner.invoke(args=["isacc", "create-user", "--email", "Kasir@Toko.id", "--role",
+                             "owner", "--store", str(store.id), "--password", "long enough pw"])
+    assert ok.exit_code == 0, ok.output
+    assert db.session.scalar(select(User).where(User.email == "kasir@toko.id")) is not None
+    cases = [
+        (["--email", "x@toko.id", "--role", "owner", "--password", "long enough pw"],
+         "an owner belongs to a store"),
+        (["--email", "y@toko.id", "--role", "support", "--password", "short"],
+         "at least 10 characters"),
+        (["--email", "kasir@toko.id", "--role", "admin", "--password", "long enough pw"],
+         "already exists"),
+        (["--email", "z@toko.id", "--role", "owner", "--store", "nope", "--password",
+          "long enough pw"], "no store 'nope'"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(args=["isacc", "create-user", *args])
+        assert result.exit_code != 0 and message in result.output, result.output
