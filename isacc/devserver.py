@@ -1,6 +1,7 @@
 """`make run`: migrate, load the demo on a fresh database, start the web app, print the way in."""
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -9,6 +10,10 @@ from flask_migrate import upgrade
 from isacc import create_app
 from isacc.demo import DEMO_LOGINS, build_demo, demo_exists
 from isacc.redis_conn import redis_available
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def main() -> int:
@@ -36,6 +41,8 @@ def main() -> int:
     web = subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
         [sys.executable, "-m", "flask", "--app", "app", "run", "--host", host, "--port", port],
     )
+    # Stopped by Ctrl-C or by a process manager's SIGTERM alike: never leave the server behind.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return web.wait()
     except KeyboardInterrupt:

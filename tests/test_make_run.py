@@ -1,0 +1,65 @@
+"""`make run`'s launcher, from an empty instance folder to a signed-in overview, over HTTP."""
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from tests.conftest import REDIS_TEST_URL
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_launcher_serves_login_and_the_printed_owner_login_reaches_the_overview(tmp_path):
+    port = free_port()
+    env = dict(os.environ, ISACC_INSTANCE_PATH=str(tmp_path), ISACC_PORT=str(port),
+               REDIS_URL=REDIS_TEST_URL)
+    env.pop("DATABASE_URL", None)  # make run's default: the embedded SQLite file
+    launcher = subprocess.Popen([sys.executable, "-m", "isacc.devserver"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                start_new_session=True)
+    try:
+        printed = []
+        for line in launcher.stdout:
+            printed.append(line)
+            if "Press Ctrl-C" in line:
+                break
+        output = "".join(printed)
+        assert f"http://127.0.0.1:{port}/" in output
+        owner = re.search(r"owner\s+(\S+)\s+password: (\S+)", output)
+        assert owner, output
+        base = f"http://127.0.0.1:{port}"
+        session = requests.Session()
+        for _ in range(100):
+            try:
+                login_page = session.get(f"{base}/login", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        assert login_page.status_code == 200 and "Sign in" in login_page.text
+        token = re.search(r'name="csrf-token" content="([^"]+)"', login_page.text).group(1)
+        overview = session.post(f"{base}/login", timeout=5, data={
+            "email": owner.group(1), "password": owner.group(2), "csrf_token": token})
+        assert overview.status_code == 200
+        assert re.search(r"/stores/\d+/$", overview.url)
+        assert "Kopi Nusantara" in overview.text and "Set-up" in overview.text
+        assert (tmp_path / "isacc.sqlite3").exists()
+        launcher.send_signal(signal.SIGTERM)
+        launcher.wait(timeout=10)
+        # Stopping the launcher stops the web server it started.
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"{base}/login", timeout=2)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(launcher.pid, signal.SIGKILL)
