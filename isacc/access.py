@@ -16,6 +16,7 @@ from isacc.models import Role, Store
 
 class Rule(enum.StrEnum):
     PUBLIC = "public"  # anyone, signed in or not
+    SIGNED_INBOUND = "signed_inbound"  # iSeller, by the store's HMAC signature
     SIGNED_IN = "signed_in"  # any signed-in user
     STORE_VIEW = "store_view"  # the store's owner, support, admin
     STORE_REFRESH = "store_refresh"  # the store's owner, support, admin (re-run syncs)
@@ -77,6 +78,11 @@ def enforce() -> None:
     rule = rule_of(request.endpoint)
     if rule is Rule.PUBLIC:
         return None
+    if rule is Rule.SIGNED_INBOUND:
+        # Imported here: the inbound blueprint itself imports this module for its rules.
+        from isacc.inbound.api import authenticate
+
+        return authenticate()
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if rule in STORE_RULES:

@@ -115,7 +115,7 @@ def make_store(name: str, **fields) -> Store:
     store = Store(
         name=name,
         iseller_id=fields.pop("iseller_id", f"shop-{uuid.uuid4().hex[:8]}"),
-        inbound_key=secrets.token_urlsafe(24),
+        inbound_key=fields.pop("inbound_key", secrets.token_urlsafe(24)),
         webhook_token=secrets.token_urlsafe(24),
         **fields,
     )
@@ -162,3 +162,16 @@ def csrf_from(html: str) -> str:
 def login(client, email: str, password: str = PASSWORD):
     token = csrf_from(client.get("/login").get_data(as_text=True))
     return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def post_event(client, store: Store, path: str, payload: dict, *, timestamp: int | None = None,
+               key_store: Store | None = None):
+    """POST a signed event to the inbound API, as iSeller does."""
+    import json
+
+    from isacc.inbound.signing import signed_headers
+
+    body = json.dumps(payload, default=str).encode()
+    headers = signed_headers(key_store or store, body, timestamp)
+    headers["X-Isacc-Store"] = store.iseller_id
+    return client.post(f"/api/v1/{path}", data=body, headers=headers)

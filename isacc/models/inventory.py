@@ -143,3 +143,4 @@ class Deposit(db.Model):
     created_at: Mapped[datetime] = created_at()
 
     outlet = relationship("Outlet")
+    shift = relationship("RegisterShift")

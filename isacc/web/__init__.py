@@ -15,6 +15,9 @@ from isacc.web import (
 
 
 def register_blueprints(app) -> None:
+    from isacc.inbound import api
+
+    app.register_blueprint(api.bp)
     for module in (auth, health, stores, overview, connect, outlets, products, settings,
                    activity, support):
         app.register_blueprint(module.bp)

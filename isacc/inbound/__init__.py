@@ -1,0 +1,1 @@
+"""The signed API iSeller posts its events to."""

@@ -1,0 +1,93 @@
+"""POST /api/v1/<event>: iSeller's signed events in, 202 once stored (the work is queued)."""
+
+import json
+
+import redis
+from flask import Blueprint, current_app, g, jsonify, request
+from pydantic import ValidationError
+
+from isacc.access import Rule, allow
+from isacc.extensions import csrf, db
+from isacc.inbound import openapi, signing
+from isacc.inbound.schemas import EVENTS
+from isacc.models import Store
+from isacc.redis_conn import get_redis
+from isacc.sync.ingest import EventRefused, ingest
+
+bp = Blueprint("inbound", __name__, url_prefix="/api")
+csrf.exempt(bp)  # authenticated by signature instead of a session
+
+
+def refuse(status: int, error: str, problems: list[dict] | None = None):
+    body = {"error": error}
+    if problems:
+        body["problems"] = problems
+    return jsonify(body), status
+
+
+def _seen_before(signature: str) -> bool:
+    try:
+        return not get_redis().set(f"isacc:inbound-signature:{signature}", 1, nx=True,
+                                   ex=2 * signing.WINDOW_SECONDS)
+    except redis.RedisError:
+        # The timestamp window and event-id idempotency still hold without Redis.
+        current_app.logger.warning("Redis unavailable: inbound replay check skipped")
+        return False
+
+
+def authenticate():
+    """The SIGNED_INBOUND rule: find the store and check the signature; 401 otherwise."""
+    store_ref = request.headers.get(signing.STORE_HEADER)
+    store = store_ref and db.session.scalar(db.select(Store).where(Store.iseller_id == store_ref))
+    if not store:
+        return refuse(401, f"unknown store: send its iSeller id in {signing.STORE_HEADER}")
+    try:
+        signing.verify(store, request.headers.get(signing.TIMESTAMP_HEADER),
+                       request.headers.get(signing.SIGNATURE_HEADER), request.get_data(),
+                       _seen_before)
+    except signing.SignatureError as error:
+        return refuse(401, str(error))
+    g.store = store
+    return None
+
+
+def _receive(event_type: str, model):
+    try:
+        payload = json.loads(request.get_data())
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return refuse(400, f"the body is not valid JSON: {error}")
+    try:
+        event = model.model_validate(payload)
+    except ValidationError as error:
+        problems = [{"field": ".".join(str(p) for p in e["loc"]) or "(body)", "message": e["msg"]}
+                    for e in error.errors()]
+        return refuse(422, "the event is not valid", problems)
+    try:
+        result = ingest(g.store, event_type, event)
+    except EventRefused as refused:
+        db.session.rollback()
+        return refuse(422, "the event names records isacc does not know", refused.problems)
+    db.session.commit()
+    if result.duplicate:
+        return jsonify({"status": "duplicate", "event_id": event.event_id}), 200
+    return jsonify({"status": "accepted", "event_id": event.event_id,
+                    "activities": [a.id for a in result.activities]}), 202
+
+
+def _route(path: str, event_type: str, model):
+    def view():
+        return _receive(event_type, model)
+
+    view.__name__ = f"receive_{event_type}"
+    bp.add_url_rule(f"/v1/{path}", view.__name__, allow(Rule.SIGNED_INBOUND)(view),
+                    methods=["POST"])
+
+
+for _path, (_event_type, _model) in EVENTS.items():
+    _route(_path, _event_type, _model)
+
+
+@bp.route("/openapi.json")
+@allow(Rule.PUBLIC)
+def openapi_document():
+    return jsonify(openapi.document())

@@ -1,0 +1,244 @@
+"""The shape of every iSeller event, validated before anything is stored.
+
+These models are also the source of the OpenAPI document served at /api/openapi.json.
+"""
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[str, Field(min_length=1, max_length=64, description="iSeller's id")]
+Number = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._/-]+$",
+                              description="the number people know the record by")]
+Sku = Annotated[str | None, Field(default=None, max_length=64)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
+SignedQuantity = Annotated[Decimal, Field(max_digits=18, decimal_places=4)]
+Quantity = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Moment = Annotated[AwareDatetime, Field(description="ISO 8601 with its UTC offset")]
+
+
+class Strict(BaseModel):
+    # An unknown field is an error: a typo in a field name must not silently drop data.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Event(Strict):
+    event_id: Annotated[str, Field(min_length=1, max_length=100,
+                                   description="unique per store; a repeat is ignored")]
+
+
+# ---- catalogue -------------------------------------------------------------------------------
+
+class OutletData(Strict):
+    id: Id
+    name: Name
+    address: Annotated[str | None, Field(default=None, max_length=255)]
+    payment_methods: Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]],
+                               Field(default_factory=list, max_length=20)]
+
+
+class OutletEvent(Event):
+    outlet: OutletData
+
+
+class StockLevel(Strict):
+    outlet_id: Id
+    quantity: SignedQuantity
+
+
+class ProductData(Strict):
+    id: Id
+    name: Name
+    sku: Sku
+    category: Annotated[str, Field(default="Umum", min_length=1, max_length=120)]
+    unit: Annotated[str, Field(default="PCS", min_length=1, max_length=40)]
+    item_type: Literal["INV", "NON", "SVC"] = "INV"
+    price: Money = Decimal(0)
+    cost: Money = Decimal(0)
+    stock: Annotated[list[StockLevel], Field(default_factory=list, max_length=500)]
+
+
+class ProductEvent(Event):
+    products: Annotated[list[ProductData], Field(min_length=1, max_length=1000)]
+
+
+class CustomerData(Strict):
+    id: Id
+    name: Name
+    customer_code: Annotated[str | None, Field(default=None, max_length=40,
+                                               description="the shop's own customer ID")]
+    email: Annotated[str | None, Field(default=None, max_length=254)]
+    phone: Annotated[str | None, Field(default=None, max_length=40)]
+
+
+class CustomerEvent(Event):
+    customer: CustomerData
+
+
+# ---- sales -----------------------------------------------------------------------------------
+
+class ShiftData(Strict):
+    id: Id
+    outlet_id: Id
+    register_name: Annotated[str, Field(default="Kasir", min_length=1, max_length=80)]
+    opened_at: Moment
+    closed_at: Moment | None = None
+
+
+class ShiftEvent(Event):
+    shift: ShiftData
+
+
+class OrderLine(Strict):
+    product_id: Id | None = None
+    sku: Sku
+    name: Name
+    quantity: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=4)]
+    unit_price: Money
+    discount: Money = Decimal(0)
+    tax: Money = Decimal(0)
+
+    @property
+    def total(self) -> Decimal:
+        return self.quantity * self.unit_price - self.discount + self.tax
+
+
+class Payment(Strict):
+    method: Annotated[str, Field(min_length=1, max_length=40)]
+    amount: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)]
+    mdr_fee: Money = Decimal(0)
+    reference: Annotated[str | None, Field(default=None, max_length=80)]
+    paid_at: Moment | None = None
+
+
+class OrderData(Strict):
+    id: Id
+    number: Number
+    outlet_id: Id
+    shift_id: Id | None = None
+    customer_id: Id | None = None
+    ordered_at: Moment
+    lines: Annotated[list[OrderLine], Field(min_length=1, max_length=500)]
+    payments: Annotated[list[Payment], Field(default_factory=list, max_length=20)]
+    discount_total: Money = Decimal(0)
+
+    @model_validator(mode="after")
+    def payments_cover_the_total(self):
+        total = self.total
+        paid = sum((p.amount for p in self.payments), Decimal(0))
+        if self.payments and paid != total:
+            raise ValueError(f"payments add up to {paid} but the order total is {total}")
+        for payment in self.payments:
+            if payment.mdr_fee > payment.amount:
+                raise ValueError("an MDR fee cannot exceed its payment")
+        return self
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.total for line in self.lines), Decimal(0)) - self.discount_total
+
+
+class OrderEvent(Event):
+    order: OrderData
+
+
+# ---- stock -----------------------------------------------------------------------------------
+
+class TransferLine(Strict):
+    product_id: Id | None = None
+    sku: Sku
+    quantity: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=4)]
+
+
+class TransferData(Strict):
+    id: Id
+    number: Number
+    from_outlet_id: Id
+    to_outlet_id: Id | None = None
+    to_warehouse_name: Annotated[str | None, Field(default=None, min_length=1, max_length=120)]
+    sent_at: Moment
+    received_at: Moment | None = None
+    lines: Annotated[list[TransferLine], Field(min_length=1, max_length=500)]
+
+    @model_validator(mode="after")
+    def one_destination(self):
+        if (self.to_outlet_id is None) == (self.to_warehouse_name is None):
+            raise ValueError("give exactly one of to_outlet_id and to_warehouse_name")
+        if self.to_outlet_id == self.from_outlet_id:
+            raise ValueError("a transfer goes to another outlet")
+        return self
+
+
+class TransferEvent(Event):
+    transfer: TransferData
+
+
+class OpnameLine(Strict):
+    product_id: Id | None = None
+    sku: Sku
+    system_quantity: SignedQuantity
+    counted_quantity: Quantity
+    unit_cost: Money = Decimal(0)
+
+
+class OpnameData(Strict):
+    id: Id
+    number: Number
+    outlet_id: Id
+    counted_at: Moment
+    lines: Annotated[list[OpnameLine], Field(min_length=1, max_length=2000)]
+
+
+class OpnameEvent(Event):
+    stock_opname: OpnameData
+
+
+class AdjustmentLine(Strict):
+    product_id: Id | None = None
+    sku: Sku
+    quantity_change: SignedQuantity
+    unit_cost: Money = Decimal(0)
+
+
+class AdjustmentData(Strict):
+    id: Id
+    number: Number
+    outlet_id: Id
+    adjusted_at: Moment
+    reason: Annotated[str | None, Field(default=None, max_length=200)]
+    lines: Annotated[list[AdjustmentLine], Field(min_length=1, max_length=2000)]
+
+
+class AdjustmentEvent(Event):
+    stock_adjustment: AdjustmentData
+
+
+class DepositData(Strict):
+    id: Id
+    outlet_id: Id
+    shift_id: Id | None = None
+    direction: Literal["in", "out"]
+    amount: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)]
+    description: Annotated[str | None, Field(default=None, max_length=200)]
+    deposited_at: Moment
+
+
+class DepositEvent(Event):
+    deposit: DepositData
+
+
+# The inbound API's routes: path -> (event type, model).
+EVENTS: dict[str, tuple[str, type[Event]]] = {
+    "outlets": ("outlet", OutletEvent),
+    "products": ("products", ProductEvent),
+    "customers": ("customer", CustomerEvent),
+    "shifts/open": ("shift_open", ShiftEvent),
+    "shifts/close": ("shift_close", ShiftEvent),
+    "sales-orders": ("sales_order", OrderEvent),
+    "transfers": ("transfer", TransferEvent),
+    "stock-opnames": ("stock_opname", OpnameEvent),
+    "stock-adjustments": ("stock_adjustment", AdjustmentEvent),
+    "deposits": ("deposit", DepositEvent),
+}

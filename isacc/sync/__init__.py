@@ -1,0 +1,1 @@
+"""Turning iSeller records into Accurate documents: what to send, when, in which order."""

@@ -1,0 +1,288 @@
+"""Storing an iSeller event: its records and their sync activities, in one transaction.
+
+Every problem with an event (an unknown outlet, customer or shift...) is gathered before
+anything is written, so a refused event leaves nothing behind.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+
+from isacc.extensions import db
+from isacc.inbound import schemas
+from isacc.models import (
+    Customer,
+    Deposit,
+    DepositDirection,
+    InboundEvent,
+    Outlet,
+    Product,
+    ProductStock,
+    RegisterShift,
+    SalesOrder,
+    SalesOrderLine,
+    SalesPayment,
+    ShiftStatus,
+    StockAdjustment,
+    StockAdjustmentLine,
+    StockOpname,
+    StockOpnameLine,
+    Store,
+    SyncActivity,
+    Transfer,
+    TransferLine,
+)
+from isacc.sync import plan
+from isacc.sync.release import release_shift
+
+
+class EventRefused(Exception):
+    """The event names things isacc does not know; `problems` lists every one."""
+
+    def __init__(self, problems: list[dict]):
+        super().__init__("; ".join(p["message"] for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Ingested:
+    duplicate: bool = False
+    activities: list[SyncActivity] = field(default_factory=list)
+
+
+class _Lookup:
+    """Finds a store's records by iSeller id, noting each one that is missing."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.problems: list[dict] = []
+
+    def find(self, model, iseller_id: str | None, where: str, what: str):
+        if iseller_id is None:
+            return None
+        found = db.session.scalar(db.select(model).where(
+            model.store_id == self.store.id, model.iseller_id == iseller_id))
+        if found is None:
+            self.problems.append({"field": where,
+                                  "message": f"unknown {what} {iseller_id!r}: send it first"})
+        return found
+
+    def check(self) -> None:
+        if self.problems:
+            raise EventRefused(self.problems)
+
+
+def ingest(store: Store, event_type: str, event: schemas.Event) -> Ingested:
+    """Store the event and plan its activities; the caller commits. A repeated event_id (or
+    a repeated record id for documents) changes nothing and says so."""
+    if db.session.scalar(db.select(InboundEvent.id).where(
+            InboundEvent.store_id == store.id, InboundEvent.event_id == event.event_id)):
+        return Ingested(duplicate=True)
+    result = HANDLERS[event_type](store, event)
+    db.session.add(InboundEvent(store_id=store.id, event_id=event.event_id,
+                                event_type=event_type))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same event arrived on another connection at the same moment and won the race.
+        db.session.rollback()
+        return Ingested(duplicate=True)
+    return result
+
+
+def _existing(store: Store, model, iseller_id: str):
+    return db.session.scalar(db.select(model).where(
+        model.store_id == store.id, model.iseller_id == iseller_id))
+
+
+def _outlet(store: Store, event: schemas.OutletEvent) -> Ingested:
+    data = event.outlet
+    outlet = _existing(store, Outlet, data.id) or Outlet(store_id=store.id, iseller_id=data.id)
+    outlet.name, outlet.address = data.name, data.address
+    outlet.payment_methods = data.payment_methods
+    db.session.add(outlet)
+    return Ingested()
+
+
+def _products(store: Store, event: schemas.ProductEvent) -> Ingested:
+    lookup = _Lookup(store)
+    outlets = {}
+    for i, data in enumerate(event.products):
+        for j, level in enumerate(data.stock):
+            if level.outlet_id not in outlets:
+                outlets[level.outlet_id] = lookup.find(
+                    Outlet, level.outlet_id, f"products.{i}.stock.{j}.outlet_id", "outlet")
+    lookup.check()
+    for data in event.products:
+        product = _existing(store, Product, data.id) or Product(store_id=store.id,
+                                                                iseller_id=data.id)
+        for name in ("name", "sku", "category", "unit", "item_type", "price", "cost"):
+            setattr(product, name, getattr(data, name))
+        db.session.add(product)
+        db.session.flush()
+        for level in data.stock:
+            outlet = outlets[level.outlet_id]
+            stock = db.session.scalar(db.select(ProductStock).where(
+                ProductStock.product_id == product.id, ProductStock.outlet_id == outlet.id))
+            if stock is None:
+                stock = ProductStock(product_id=product.id, outlet_id=outlet.id)
+                db.session.add(stock)
+            stock.quantity = level.quantity
+    return Ingested()
+
+
+def _customer(store: Store, event: schemas.CustomerEvent) -> Ingested:
+    data = event.customer
+    customer = _existing(store, Customer, data.id) or Customer(store_id=store.id,
+                                                               iseller_id=data.id)
+    for name in ("name", "customer_code", "email", "phone"):
+        setattr(customer, name, getattr(data, name))
+    db.session.add(customer)
+    db.session.flush()
+    activity = plan.plan_customer(store, customer)
+    return Ingested(activities=[activity] if activity else [])
+
+
+def _shift(store: Store, event: schemas.ShiftEvent) -> Ingested:
+    data = event.shift
+    lookup = _Lookup(store)
+    outlet = lookup.find(Outlet, data.outlet_id, "shift.outlet_id", "outlet")
+    lookup.check()
+    shift = _existing(store, RegisterShift, data.id) or RegisterShift(
+        store_id=store.id, iseller_id=data.id, outlet_id=outlet.id, opened_at=data.opened_at,
+        register_name=data.register_name)
+    db.session.add(shift)
+    if data.closed_at is None:
+        return Ingested()
+    shift.closed_at, shift.status = data.closed_at, ShiftStatus.CLOSED
+    db.session.flush()
+    return Ingested(activities=release_shift(store, shift))
+
+
+def _sales_order(store: Store, event: schemas.OrderEvent) -> Ingested:
+    data = event.order
+    if _existing(store, SalesOrder, data.id):
+        return Ingested(duplicate=True)
+    lookup = _Lookup(store)
+    outlet = lookup.find(Outlet, data.outlet_id, "order.outlet_id", "outlet")
+    shift = lookup.find(RegisterShift, data.shift_id, "order.shift_id", "shift")
+    customer = lookup.find(Customer, data.customer_id, "order.customer_id", "customer")
+    products = [lookup.find(Product, line.product_id, f"order.lines.{i}.product_id", "product")
+                for i, line in enumerate(data.lines)]
+    if db.session.scalar(db.select(SalesOrder.id).where(
+            SalesOrder.store_id == store.id, SalesOrder.order_number == data.number)):
+        lookup.problems.append({"field": "order.number",
+                                "message": f"order number {data.number} is already used"})
+    lookup.check()
+    order = SalesOrder(
+        store_id=store.id, outlet_id=outlet.id, shift=shift, customer=customer,
+        iseller_id=data.id, order_number=data.number, ordered_at=data.ordered_at,
+        discount_total=data.discount_total,
+        tax_total=sum((line.tax for line in data.lines), 0), total=data.total,
+        subtotal=sum((line.quantity * line.unit_price for line in data.lines), 0),
+    )
+    for line, product in zip(data.lines, products, strict=True):
+        order.lines.append(SalesOrderLine(
+            product_id=product.id if product else None, sku=line.sku, name=line.name,
+            quantity=line.quantity, unit_price=line.unit_price, discount=line.discount,
+            tax=line.tax, line_total=line.total))
+    for payment in data.payments:
+        order.payments.append(SalesPayment(
+            method=payment.method, amount=payment.amount, mdr_fee=payment.mdr_fee,
+            reference=payment.reference, paid_at=payment.paid_at or data.ordered_at))
+    db.session.add(order)
+    db.session.flush()
+    return Ingested(activities=plan.plan_sales_order(store, order))
+
+
+def _transfer(store: Store, event: schemas.TransferEvent) -> Ingested:
+    data = event.transfer
+    if _existing(store, Transfer, data.id):
+        return Ingested(duplicate=True)
+    lookup = _Lookup(store)
+    source = lookup.find(Outlet, data.from_outlet_id, "transfer.from_outlet_id", "outlet")
+    target = lookup.find(Outlet, data.to_outlet_id, "transfer.to_outlet_id", "outlet")
+    products = [lookup.find(Product, line.product_id, f"transfer.lines.{i}.product_id",
+                            "product") for i, line in enumerate(data.lines)]
+    lookup.check()
+    transfer = Transfer(
+        store_id=store.id, iseller_id=data.id, number=data.number, from_outlet_id=source.id,
+        to_outlet_id=target.id if target else None, to_warehouse_name=data.to_warehouse_name,
+        sent_at=data.sent_at, received_at=data.received_at,
+        lines=[TransferLine(product_id=p.id if p else None, sku=line.sku,
+                            quantity=line.quantity)
+               for line, p in zip(data.lines, products, strict=True)],
+    )
+    db.session.add(transfer)
+    db.session.flush()
+    return Ingested(activities=plan.plan_transfer(store, transfer))
+
+
+def _stock_opname(store: Store, event: schemas.OpnameEvent) -> Ingested:
+    data = event.stock_opname
+    if _existing(store, StockOpname, data.id):
+        return Ingested(duplicate=True)
+    lookup = _Lookup(store)
+    outlet = lookup.find(Outlet, data.outlet_id, "stock_opname.outlet_id", "outlet")
+    products = [lookup.find(Product, line.product_id, f"stock_opname.lines.{i}.product_id",
+                            "product") for i, line in enumerate(data.lines)]
+    lookup.check()
+    opname = StockOpname(
+        store_id=store.id, iseller_id=data.id, number=data.number, outlet_id=outlet.id,
+        counted_at=data.counted_at,
+        lines=[StockOpnameLine(product_id=p.id if p else None, sku=line.sku,
+                               system_quantity=line.system_quantity,
+                               counted_quantity=line.counted_quantity, unit_cost=line.unit_cost)
+               for line, p in zip(data.lines, products, strict=True)],
+    )
+    db.session.add(opname)
+    db.session.flush()
+    return Ingested(activities=plan.plan_stock_opname(store, opname))
+
+
+def _stock_adjustment(store: Store, event: schemas.AdjustmentEvent) -> Ingested:
+    data = event.stock_adjustment
+    if _existing(store, StockAdjustment, data.id):
+        return Ingested(duplicate=True)
+    lookup = _Lookup(store)
+    outlet = lookup.find(Outlet, data.outlet_id, "stock_adjustment.outlet_id", "outlet")
+    products = [lookup.find(Product, line.product_id,
+                            f"stock_adjustment.lines.{i}.product_id", "product")
+                for i, line in enumerate(data.lines)]
+    lookup.check()
+    adjustment = StockAdjustment(
+        store_id=store.id, iseller_id=data.id, number=data.number, outlet_id=outlet.id,
+        adjusted_at=data.adjusted_at, reason=data.reason,
+        lines=[StockAdjustmentLine(product_id=p.id if p else None, sku=line.sku,
+                                   quantity_change=line.quantity_change,
+                                   unit_cost=line.unit_cost)
+               for line, p in zip(data.lines, products, strict=True)],
+    )
+    db.session.add(adjustment)
+    db.session.flush()
+    return Ingested(activities=plan.plan_stock_adjustment(store, adjustment))
+
+
+def _deposit(store: Store, event: schemas.DepositEvent) -> Ingested:
+    data = event.deposit
+    if _existing(store, Deposit, data.id):
+        return Ingested(duplicate=True)
+    lookup = _Lookup(store)
+    outlet = lookup.find(Outlet, data.outlet_id, "deposit.outlet_id", "outlet")
+    shift = lookup.find(RegisterShift, data.shift_id, "deposit.shift_id", "shift")
+    lookup.check()
+    deposit = Deposit(
+        store_id=store.id, iseller_id=data.id, outlet_id=outlet.id, shift=shift,
+        direction=DepositDirection(data.direction), amount=data.amount,
+        description=data.description, deposited_at=data.deposited_at,
+    )
+    db.session.add(deposit)
+    db.session.flush()
+    return Ingested(activities=plan.plan_deposit(store, deposit))
+
+
+HANDLERS = {
+    "outlet": _outlet, "products": _products, "customer": _customer, "shift_open": _shift,
+    "shift_close": _shift, "sales_order": _sales_order, "transfer": _transfer,
+    "stock_opname": _stock_opname, "stock_adjustment": _stock_adjustment, "deposit": _deposit,
+}

@@ -1,0 +1,237 @@
+"""The signed inbound API: what it stores, what it refuses, and that a refusal stores nothing."""
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from isacc.extensions import db
+from isacc.inbound import signing
+from isacc.models import (
+    ActivityKind,
+    Customer,
+    InboundEvent,
+    Outlet,
+    Product,
+    SalesOrder,
+    Status,
+    SyncActivity,
+)
+from tests.conftest import make_store, post_event
+
+T0 = "2026-11-24T10:15:00+07:00"
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def store(app):
+    store = make_store("Toko A", iseller_id="shop-a")
+    db.session.commit()
+    return store
+
+
+@pytest.fixture
+def outlet(client, store):
+    answer = post_event(client, store, "outlets", {
+        "event_id": "e-outlet", "outlet": {"id": "OUT-1", "name": "Kemang",
+                                           "payment_methods": ["cash", "isellerpay"]}})
+    assert answer.status_code == 202, answer.get_json()
+    return "OUT-1"
+
+
+def order(number="INV-1", **extra):
+    return {"id": f"o-{number}", "number": number, "outlet_id": "OUT-1", "ordered_at": T0,
+            "lines": [{"sku": "K-1", "name": "Kopi", "quantity": 2, "unit_price": 25000}],
+            "payments": [{"method": "cash", "amount": 30000},
+                         {"method": "isellerpay", "amount": 20000, "mdr_fee": 140}],
+            **extra}
+
+
+def test_a_sales_order_becomes_an_invoice_and_a_receipt_per_payment(client, store, outlet):
+    answer = post_event(client, store, "sales-orders", {"event_id": "e-1", "order": order()})
+    assert answer.status_code == 202, answer.get_json()
+    activities = db.session.scalars(select(SyncActivity).order_by(SyncActivity.id)).all()
+    assert [a.id for a in activities] == answer.get_json()["activities"]
+    invoice, cash, isellerpay = activities
+    assert (invoice.kind, invoice.accurate_number) == (ActivityKind.SALES_INVOICE, "INV-1")
+    assert [(r.kind, r.accurate_number) for r in (cash, isellerpay)] == [
+        (ActivityKind.SALES_RECEIPT, "INV-1-1"), (ActivityKind.SALES_RECEIPT, "INV-1-2")]
+    assert cash.waits_for_id == invoice.id and isellerpay.waits_for_id == invoice.id
+    assert all(a.status == Status.PENDING for a in activities)
+    # The iSeller transaction time is kept (it becomes the Accurate date), in UTC.
+    assert invoice.source_at == datetime(2026, 11, 24, 3, 15, tzinfo=UTC)
+    stored = db.session.scalar(select(SalesOrder))
+    assert stored.total == 50000 and stored.payments[1].mdr_fee == 140
+
+
+def test_the_same_event_twice_is_one_activity(client, store, outlet):
+    first = post_event(client, store, "sales-orders", {"event_id": "e-1", "order": order()})
+    # iSeller's re-delivery is signed anew (an identical signature would be a replay).
+    again = post_event(client, store, "sales-orders", {"event_id": "e-1", "order": order()},
+                       timestamp=int(time.time()) - 1)
+    assert first.status_code == 202
+    assert again.status_code == 200 and again.get_json()["status"] == "duplicate"
+    assert count(SyncActivity) == 3 and count(SalesOrder) == 1
+
+
+def test_the_same_order_under_a_new_event_id_is_not_sent_twice(client, store, outlet):
+    post_event(client, store, "sales-orders", {"event_id": "e-1", "order": order()})
+    again = post_event(client, store, "sales-orders", {"event_id": "e-2", "order": order()})
+    assert again.get_json()["status"] == "duplicate"
+    assert count(SyncActivity) == 3
+
+
+def test_an_order_waits_for_its_customer_to_reach_accurate(client, store, outlet):
+    post_event(client, store, "customers", {"event_id": "e-c", "customer": {
+        "id": "C-1", "name": "Andi", "customer_code": "CUST-1"}})
+    post_event(client, store, "sales-orders",
+               {"event_id": "e-1", "order": order(customer_id="C-1")})
+    customer_activity = db.session.scalar(
+        select(SyncActivity).where(SyncActivity.kind == ActivityKind.CUSTOMER))
+    invoice = db.session.scalar(
+        select(SyncActivity).where(SyncActivity.kind == ActivityKind.SALES_INVOICE))
+    assert customer_activity.accurate_number == "CUST-1"  # customer-ID mapping is on
+    assert invoice.waits_for_id == customer_activity.id
+
+
+@pytest.mark.parametrize(("path", "payload", "kinds"), [
+    ("transfers", {"transfer": {"id": "t1", "number": "TR-1", "from_outlet_id": "OUT-1",
+                                "to_warehouse_name": "Gudang Pusat", "sent_at": T0,
+                                "lines": [{"sku": "K-1", "quantity": 3}]}},
+     [ActivityKind.TRANSFER_OUT, ActivityKind.TRANSFER_IN]),
+    ("stock-opnames", {"stock_opname": {"id": "s1", "number": "SO-1", "outlet_id": "OUT-1",
+                                        "counted_at": T0, "lines": [{
+                                            "sku": "K-1", "system_quantity": 5,
+                                            "counted_quantity": 4}]}},
+     [ActivityKind.STOCK_OPNAME]),
+    ("stock-adjustments", {"stock_adjustment": {"id": "a1", "number": "ADJ-1",
+                                                "outlet_id": "OUT-1", "adjusted_at": T0,
+                                                "lines": [{"sku": "K-1",
+                                                           "quantity_change": -1}]}},
+     [ActivityKind.STOCK_ADJUSTMENT]),
+    ("deposits", {"deposit": {"id": "d1", "outlet_id": "OUT-1", "direction": "out",
+                              "amount": 50000, "deposited_at": T0}},
+     [ActivityKind.OTHER_PAYMENT]),
+])
+def test_each_stock_and_cash_event_plans_its_documents(client, store, outlet, path, payload,
+                                                        kinds):
+    answer = post_event(client, store, path, {"event_id": f"e-{path}", **payload})
+    assert answer.status_code == 202, answer.get_json()
+    activities = db.session.scalars(select(SyncActivity).order_by(SyncActivity.id)).all()
+    assert [a.kind for a in activities] == kinds
+    if len(activities) == 2:  # a transfer in waits for its transfer out
+        assert activities[1].waits_for_id == activities[0].id
+
+
+def test_products_upsert_with_stock_per_outlet(client, store, outlet):
+    payload = {"event_id": "e-p1", "products": [
+        {"id": "P1", "name": "Kopi", "sku": "K-1", "price": 25000,
+         "stock": [{"outlet_id": "OUT-1", "quantity": 12}]}]}
+    assert post_event(client, store, "products", payload).status_code == 202
+    payload["event_id"] = "e-p2"
+    payload["products"][0]["stock"][0]["quantity"] = 7
+    assert post_event(client, store, "products", payload).status_code == 202
+    product = db.session.scalar(select(Product))
+    assert count(Product) == 1 and product.stock[0].quantity == 7
+
+
+def test_invalid_fields_are_all_listed_and_nothing_is_stored(client, store, outlet):
+    bad = order(number="bad number!", ordered_at="yesterday")
+    bad["lines"][0]["quantity"] = 0
+    bad["payments"][0]["method"] = ""
+    answer = post_event(client, store, "sales-orders", {"event_id": "e-1", "order": bad,
+                                                        "extra": 1})
+    assert answer.status_code == 422
+    fields = {p["field"] for p in answer.get_json()["problems"]}
+    assert {"order.number", "order.ordered_at", "order.lines.0.quantity",
+            "order.payments.0.method", "extra"} <= fields
+    assert count(SalesOrder) == 0 and count(SyncActivity) == 0 and count(InboundEvent) == 1
+
+
+def test_payments_must_add_up_to_the_total(client, store, outlet):
+    bad = order()
+    bad["payments"][0]["amount"] = 1000
+    answer = post_event(client, store, "sales-orders", {"event_id": "e-1", "order": bad})
+    assert answer.status_code == 422
+    assert "payments add up to" in json.dumps(answer.get_json())
+
+
+def test_unknown_outlet_and_customer_are_named_and_nothing_is_stored(client, store, outlet):
+    answer = post_event(client, store, "sales-orders", {
+        "event_id": "e-1", "order": order(outlet_id="NOPE", customer_id="C-404")})
+    assert answer.status_code == 422
+    messages = [p["message"] for p in answer.get_json()["problems"]]
+    assert any("unknown outlet 'NOPE'" in m for m in messages)
+    assert any("unknown customer 'C-404'" in m for m in messages)
+    assert count(SalesOrder) == 0 and count(SyncActivity) == 0
+    # The refused event id is not burnt: the corrected event goes through.
+    fixed = post_event(client, store, "sales-orders", {"event_id": "e-1", "order": order()})
+    assert fixed.status_code == 202
+
+
+def test_malformed_json_is_refused(client, store, outlet):
+    body = b'{"event_id": "e-1", "order": '
+    headers = signing.signed_headers(store, body)
+    answer = client.post("/api/v1/sales-orders", data=body, headers=headers)
+    assert answer.status_code == 400 and "not valid JSON" in answer.get_json()["error"]
+
+
+def test_bad_signature_stale_timestamp_unknown_store_and_replay_are_refused(client, store,
+                                                                            outlet):
+    payload = {"event_id": "e-1", "order": order()}
+    other = make_store("Toko B")
+    db.session.commit()
+    wrong_key = post_event(client, store, "sales-orders", payload, key_store=other)
+    stale = post_event(client, store, "sales-orders", payload,
+                       timestamp=int(time.time()) - signing.WINDOW_SECONDS - 5)
+    body = json.dumps(payload).encode()
+    unknown = client.post("/api/v1/sales-orders", data=body,
+                          headers={**signing.signed_headers(store, body),
+                                   "X-Isacc-Store": "who"})
+    unsigned = client.post("/api/v1/sales-orders", data=body,
+                           headers={"X-Isacc-Store": store.iseller_id})
+    for answer, words in ((wrong_key, "does not match"), (stale, "seconds from now"),
+                          (unknown, "unknown store"), (unsigned, "headers are required")):
+        assert answer.status_code == 401 and words in answer.get_json()["error"]
+    assert count(SalesOrder) == 0 and count(InboundEvent) == 1  # only the outlet's event
+
+    headers = signing.signed_headers(store, body)
+    assert client.post("/api/v1/sales-orders", data=body, headers=headers).status_code == 202
+    replay = client.post("/api/v1/sales-orders", data=body, headers=headers)
+    assert replay.status_code == 401 and "replay" in replay.get_json()["error"]
+
+
+def test_a_rotated_key_keeps_working_for_its_grace_period(client, store, outlet):
+    old_key_store = make_store("copy", inbound_key=store.inbound_key)
+    signing.rotate_key(store)
+    db.session.commit()
+    payload = {"event_id": "e-1", "order": order()}
+    assert post_event(client, store, "sales-orders", payload,
+                      key_store=old_key_store).status_code == 202
+    store.previous_key_valid_until = datetime.now(UTC) - timedelta(seconds=1)
+    db.session.commit()
+    late = post_event(client, store, "sales-orders", {"event_id": "e-2", "order": order("X2")},
+                      key_store=old_key_store)
+    assert late.status_code == 401
+
+
+def test_the_contract_is_served_as_openapi(client):
+    document = client.get("/api/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    assert {"/api/v1/sales-orders", "/api/v1/transfers", "/api/v1/shifts/close",
+            "/api/v1/deposits"} <= set(document["paths"])
+    order_schema = document["components"]["schemas"]["OrderData"]
+    assert {"number", "outlet_id", "ordered_at", "lines"} <= set(order_schema["required"])
+
+
+def test_outlets_are_upserted(client, store, outlet):
+    post_event(client, store, "outlets", {"event_id": "e-2", "outlet": {
+        "id": "OUT-1", "name": "Kemang Raya"}})
+    assert count(Outlet) == 1
+    assert db.session.scalar(select(Outlet.name)) == "Kemang Raya"
+    assert count(Customer) == 0

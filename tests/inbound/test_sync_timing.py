@@ -1,0 +1,111 @@
+"""When planned documents become due, per sync mode and transfer toggle (freezegun clock)."""
+
+from datetime import UTC, datetime
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from isacc.extensions import db
+from isacc.models import ActivityKind, SyncActivity, SyncMode
+from isacc.sync.release import replan_pending
+from isacc.sync.schedule import next_time
+from tests.conftest import make_store, post_event
+
+NOW = "2026-11-24T03:15:00Z"  # 10:15 in Jakarta
+
+
+def activities(kind):
+    return db.session.scalars(select(SyncActivity).where(SyncActivity.kind == kind)).all()
+
+
+@pytest.fixture
+def store(app, client):
+    store = make_store("Toko A", sync_times=["12:00", "21:00"], transfer_sync_times=["22:30"])
+    db.session.commit()
+    post_event(client, store, "outlets", {"event_id": "o", "outlet": {"id": "OUT-1",
+                                                                        "name": "Kemang"}})
+    return store
+
+
+def send_order(client, store, event_id="e1", shift_id=None):
+    order = {"id": event_id, "number": f"INV-{event_id}", "outlet_id": "OUT-1",
+             "ordered_at": NOW, "shift_id": shift_id,
+             "lines": [{"sku": "K-1", "name": "Kopi", "quantity": 1, "unit_price": 1000}],
+             "payments": [{"method": "cash", "amount": 1000}]}
+    answer = post_event(client, store, "sales-orders", {"event_id": event_id, "order": order})
+    assert answer.status_code == 202, answer.get_json()
+
+
+def send_transfer(client, store):
+    answer = post_event(client, store, "transfers", {"event_id": "t", "transfer": {
+        "id": "t1", "number": "TR-1", "from_outlet_id": "OUT-1",
+        "to_warehouse_name": "Gudang", "sent_at": NOW, "lines": [{"sku": "K", "quantity": 1}]}})
+    assert answer.status_code == 202
+
+
+@freeze_time(NOW)
+def test_real_time_orders_are_due_at_once(client, store):
+    send_order(client, store)
+    assert {a.due_at for a in activities(ActivityKind.SALES_INVOICE)} == {datetime.now(UTC)}
+
+
+@freeze_time(NOW)
+def test_scheduled_orders_wait_for_the_next_time_in_the_store_zone(client, store):
+    store.sync_mode = SyncMode.SCHEDULED
+    db.session.commit()
+    send_order(client, store)
+    # 10:15 WIB -> the 12:00 WIB run, which is 05:00 UTC.
+    expected = datetime(2026, 11, 24, 5, 0, tzinfo=UTC)
+    assert {a.due_at for a in activities(ActivityKind.SALES_INVOICE)} == {expected}
+    assert {a.due_at for a in activities(ActivityKind.SALES_RECEIPT)} == {expected}
+
+
+def test_the_last_time_of_the_day_rolls_over_to_tomorrow():
+    at = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # 22:00 WIB, after the 21:00 run
+    assert next_time(["12:00", "21:00"], "Asia/Jakarta", at) == datetime(
+        2026, 11, 25, 5, 0, tzinfo=UTC)
+    assert next_time(["21:00"], "Asia/Makassar", at) == datetime(2026, 11, 25, 13, 0,
+                                                                  tzinfo=UTC)
+
+
+@freeze_time(NOW)
+def test_shift_close_mode_holds_orders_until_their_shift_closes(client, store):
+    store.sync_mode = SyncMode.SHIFT_CLOSE
+    db.session.commit()
+    post_event(client, store, "shifts/open", {"event_id": "s-open", "shift": {
+        "id": "SH-1", "outlet_id": "OUT-1", "opened_at": NOW}})
+    send_order(client, store, "e1", shift_id="SH-1")
+    send_order(client, store, "e2", shift_id="SH-1")
+    assert all(a.due_at is None for a in activities(ActivityKind.SALES_INVOICE))
+    closed = post_event(client, store, "shifts/close", {"event_id": "s-close", "shift": {
+        "id": "SH-1", "outlet_id": "OUT-1", "opened_at": NOW, "closed_at": NOW}})
+    assert closed.status_code == 202
+    db.session.expire_all()
+    released = activities(ActivityKind.SALES_INVOICE) + activities(ActivityKind.SALES_RECEIPT)
+    assert len(released) == 4
+    assert {a.due_at for a in released} == {datetime.now(UTC)}
+    assert sorted(closed.get_json()["activities"]) == sorted(a.id for a in released)
+
+
+@freeze_time(NOW)
+def test_transfer_toggle_on_waits_for_transfer_hours_off_goes_at_once(client, store):
+    store.transfer_sync_scheduled = True
+    db.session.commit()
+    send_transfer(client, store)
+    expected = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)  # 22:30 WIB
+    assert {a.due_at for a in activities(ActivityKind.TRANSFER_OUT)} == {expected}
+    store.transfer_sync_scheduled = False
+    replan_pending(store)
+    db.session.commit()
+    assert {a.due_at for a in activities(ActivityKind.TRANSFER_OUT)} == {datetime.now(UTC)}
+
+
+@freeze_time(NOW)
+def test_a_settings_change_applies_to_what_is_pending(client, store):
+    send_order(client, store)
+    store.sync_mode = SyncMode.SCHEDULED
+    assert replan_pending(store) == 2
+    db.session.commit()
+    expected = datetime(2026, 11, 24, 5, 0, tzinfo=UTC)
+    assert {a.due_at for a in activities(ActivityKind.SALES_INVOICE)} == {expected}
