@@ -1,0 +1,277 @@
+"""One function per Accurate document: from isacc's records and the outlet mapping to the
+payload Accurate's save.do takes. Plain data in, plain dict out; every problem gathered.
+
+Choices Accurate's documentation leaves open (accurate-api.md marks them [G]) are named
+constants here, so correcting one is a one-line change.
+"""
+
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from isacc.accurate.errors import FinalError
+from isacc.models import (
+    Customer,
+    Deposit,
+    DepositDirection,
+    Outlet,
+    SalesOrder,
+    SalesPayment,
+    StockAdjustment,
+    StockOpname,
+    Store,
+    Transfer,
+)
+
+# iSeller payment method -> Accurate's PaymentMethodType [S, FACPORT]; unknown ones: OTHERS.
+PAYMENT_METHODS = {
+    "cash": "CASH_OTHER", "card": "EDC", "debit": "DEBIT_CARD", "credit": "CREDIT_CARD",
+    "qris": "QRIS", "transfer": "BANK_TRANSFER", "isellerpay": "E_WALLET",
+    "ewallet": "E_WALLET",
+}
+ISELLERPAY = "isellerpay"
+# Transfers: `warehouseName` is where the document's goods leave from (out) or arrive at (in),
+# `referenceWarehouseName` the other end. One practitioner warns the two may swap [S].
+TRANSFER_OUT, TRANSFER_IN = "TRANSFER_OUT", "TRANSFER_IN"
+
+
+class MappingProblem(FinalError):
+    """The document cannot be built from what isacc knows; the reason says what to fix."""
+
+
+def _date(store: Store, moment) -> str:
+    return moment.astimezone(ZoneInfo(store.timezone)).strftime("%d/%m/%Y")
+
+
+def _amount(value: Decimal) -> float:
+    # Accurate takes JSON numbers with up to 6 decimals.
+    return float(round(Decimal(value), 6))
+
+
+class _Problems:
+    def __init__(self):
+        self.reasons: list[str] = []
+        self.steps: list[str] = []
+
+    def add(self, reason: str, step: str) -> None:
+        self.reasons.append(reason)
+        if step not in self.steps:
+            self.steps.append(step)
+
+    def raise_any(self) -> None:
+        if self.reasons:
+            raise MappingProblem(" ".join(self.reasons), " ".join(self.steps))
+
+
+def _mapping(outlet: Outlet, problems: _Problems, *fields: str):
+    mapping = outlet.mapping
+    if mapping is None or not mapping.active:
+        problems.add(f"Outlet {outlet.name} is not mapped to Accurate yet.",
+                     f"Map and activate outlet {outlet.name}, then refresh.")
+        return None
+    for field in fields:
+        if not getattr(mapping, field):
+            label = field.removesuffix("_no").removesuffix("_name").replace("_", " ")
+            problems.add(f"Outlet {outlet.name} has no {label} in its mapping.",
+                         f"Complete outlet {outlet.name}'s mapping, then refresh.")
+    return mapping
+
+
+def _skus(lines, problems: _Problems, what: str) -> None:
+    missing = [getattr(line, "name", None) or f"line {i}" for i, line in enumerate(lines, 1)
+               if not line.sku]
+    if missing:
+        problems.add(f"{what} has products without a SKU: {', '.join(missing)}.",
+                     "Give every product a SKU in iSeller, export it to Accurate, then refresh.")
+
+
+def customer(store: Store, record: Customer, number: str | None) -> dict:
+    payload = {"name": record.name, "transDate": _date(store, record.created_at)}
+    if number:
+        payload["customerNo"] = number
+    if record.email:
+        payload["email"] = record.email
+    if record.phone:
+        payload["mobilePhone"] = record.phone
+    return payload
+
+
+def _customer_no(order: SalesOrder, mapping, problems: _Problems) -> str | None:
+    if order.customer is not None:
+        if not order.customer.accurate_customer_no:
+            problems.add(f"Customer {order.customer.name} is not in Accurate yet.",
+                         "Refresh the customer's sync first; the invoice follows.")
+        return order.customer.accurate_customer_no
+    if mapping is not None and not mapping.walk_in_customer_no:
+        problems.add(f"Outlet {order.outlet.name} has no walk-in customer for sales without one.",
+                     f"Choose the walk-in customer in outlet {order.outlet.name}'s mapping.")
+    return mapping.walk_in_customer_no if mapping else None
+
+
+def sales_invoice(store: Store, order: SalesOrder, number: str) -> dict:
+    """Prices are sent tax-inclusive: iSeller's line tax is folded into the unit price, so the
+    Accurate invoice totals exactly what the till took (and its receipts settle it)."""
+    problems = _Problems()
+    mapping = _mapping(order.outlet, problems, "branch_name", "warehouse_name")
+    customer_no = _customer_no(order, mapping, problems)
+    _skus(order.lines, problems, f"Order {order.order_number}")
+    problems.raise_any()
+    payload = {
+        "number": number,
+        "transDate": _date(store, order.ordered_at),
+        "customerNo": customer_no,
+        "branchName": mapping.branch_name,
+        "description": f"iSeller order {order.order_number}",
+        "detailItem": [{
+            "itemNo": line.sku,
+            "detailName": line.name,
+            "quantity": _amount(line.quantity),
+            "unitPrice": _amount(line.unit_price + line.tax / line.quantity),
+            "itemCashDiscount": _amount(line.discount),
+            "warehouseName": mapping.warehouse_name,
+        } for line in order.lines],
+    }
+    if order.discount_total:
+        payload["cashDiscount"] = _amount(order.discount_total)
+    return payload
+
+
+def sales_receipt(store: Store, payment: SalesPayment, number: str, invoice_number: str) -> dict:
+    """The cash actually received pays the invoice; an iSellerPay MDR fee settles the rest as a
+    discount booked to the MDR account (nested in the invoice line, as Accurate expects)."""
+    order = payment.order
+    problems = _Problems()
+    mapping = _mapping(order.outlet, problems, "branch_name")
+    customer_no = _customer_no(order, mapping, problems)
+    bank_no = None
+    if mapping is not None:
+        if payment.method == ISELLERPAY:
+            bank_no = mapping.isellerpay_account_no
+            if payment.mdr_fee and not mapping.mdr_account_no:
+                problems.add(f"Outlet {order.outlet.name} has no MDR account for iSellerPay fees.",
+                             f"Choose the MDR account in outlet {order.outlet.name}'s mapping.")
+        else:
+            bank_no = next((a.account_no for a in mapping.payment_accounts
+                            if a.payment_method == payment.method), None)
+        if not bank_no:
+            problems.add(f"Outlet {order.outlet.name} has no account for {payment.method} "
+                         "payments.",
+                         f"Choose the {payment.method} account in the outlet's mapping.")
+    problems.raise_any()
+    received = payment.amount - payment.mdr_fee
+    line = {"invoiceNo": invoice_number, "paymentAmount": _amount(received)}
+    if payment.mdr_fee:
+        line["detailDiscount"] = [{"accountNo": mapping.mdr_account_no,
+                                   "amount": _amount(payment.mdr_fee),
+                                   "discountNotes": "iSellerPay MDR"}]
+    return {
+        "number": number,
+        "transDate": _date(store, payment.paid_at),
+        "customerNo": customer_no,
+        "bankNo": bank_no,
+        "branchName": mapping.branch_name,
+        "chequeAmount": _amount(received),
+        "paymentMethod": PAYMENT_METHODS.get(payment.method, "OTHERS"),
+        "description": f"iSeller payment {payment.method} for {order.order_number}",
+        "detailInvoice": [line],
+    }
+
+
+def _transfer_ends(transfer: Transfer, problems: _Problems) -> tuple:
+    source = _mapping(transfer.from_outlet, problems, "branch_name", "warehouse_name")
+    if transfer.to_outlet is not None:
+        target = _mapping(transfer.to_outlet, problems, "warehouse_name")
+        to_warehouse = target.warehouse_name if target else None
+    else:
+        to_warehouse = transfer.to_warehouse_name
+    _skus(transfer.lines, problems, f"Transfer {transfer.number}")
+    problems.raise_any()
+    return source, to_warehouse
+
+
+def transfer_out(store: Store, transfer: Transfer, number: str) -> dict:
+    problems = _Problems()
+    source, to_warehouse = _transfer_ends(transfer, problems)
+    return {
+        "number": number, "itemTransferType": TRANSFER_OUT,
+        "transDate": _date(store, transfer.sent_at), "branchName": source.branch_name,
+        "warehouseName": source.warehouse_name, "referenceWarehouseName": to_warehouse,
+        "description": f"iSeller transfer {transfer.number}",
+        "detailItem": [{"itemNo": line.sku, "quantity": _amount(line.quantity)}
+                       for line in transfer.lines],
+    }
+
+
+def transfer_in(store: Store, transfer: Transfer, number: str, out_number: str) -> dict:
+    problems = _Problems()
+    source, to_warehouse = _transfer_ends(transfer, problems)
+    return {
+        "number": number, "itemTransferType": TRANSFER_IN,
+        "transDate": _date(store, transfer.received_at or transfer.sent_at),
+        "branchName": source.branch_name, "fromItemTransferNo": out_number,
+        "warehouseName": to_warehouse, "referenceWarehouseName": source.warehouse_name,
+        "description": f"iSeller transfer {transfer.number} received",
+        "detailItem": [{"itemNo": line.sku, "quantity": _amount(line.quantity)}
+                       for line in transfer.lines],
+    }
+
+
+def _adjustment(store, outlet, number, moment, description, changes, what) -> dict | None:
+    """An item adjustment for (line, signed quantity change, unit cost); None when nothing
+    changed (a stock count that matched everywhere needs no document)."""
+    problems = _Problems()
+    mapping = _mapping(outlet, problems, "branch_name", "warehouse_name",
+                       "adjustment_account_no")
+    _skus([line for line, change, _ in changes if change], problems, what)
+    problems.raise_any()
+    lines = [{
+        "itemNo": line.sku,
+        "itemAdjustmentType": "ADJUSTMENT_IN" if change > 0 else "ADJUSTMENT_OUT",
+        "quantity": _amount(abs(change)),
+        "unitCost": _amount(cost) if change > 0 else 0,
+        "warehouseName": mapping.warehouse_name,
+    } for line, change, cost in changes if change]
+    if not lines:
+        return None
+    return {"number": number, "transDate": _date(store, moment),
+            "branchName": mapping.branch_name,
+            "adjustmentAccountNo": mapping.adjustment_account_no,
+            "description": description, "detailItem": lines}
+
+
+def stock_opname(store: Store, opname: StockOpname, number: str) -> dict | None:
+    return _adjustment(
+        store, opname.outlet, number, opname.counted_at, f"iSeller stock opname {opname.number}",
+        [(line, line.difference, line.unit_cost) for line in opname.lines],
+        f"Stock opname {opname.number}")
+
+
+def stock_adjustment(store: Store, adjustment: StockAdjustment, number: str) -> dict | None:
+    return _adjustment(
+        store, adjustment.outlet, number, adjustment.adjusted_at,
+        f"iSeller stock adjustment {adjustment.number}"
+        + (f": {adjustment.reason}" if adjustment.reason else ""),
+        [(line, line.quantity_change, line.unit_cost) for line in adjustment.lines],
+        f"Stock adjustment {adjustment.number}")
+
+
+def deposit(store: Store, record: Deposit, number: str) -> dict:
+    """Cash put into (other deposit) or taken out of (other payment) the register's cash
+    account, against the outlet's transaction account."""
+    problems = _Problems()
+    mapping = _mapping(record.outlet, problems, "branch_name", "transaction_account_no")
+    cash = None
+    if mapping is not None:
+        cash = next((a.account_no for a in mapping.payment_accounts
+                     if a.payment_method == "cash"), None)
+        if not cash:
+            problems.add(f"Outlet {record.outlet.name} has no account for cash payments.",
+                         "Choose the cash account in the outlet's mapping, then refresh.")
+    problems.raise_any()
+    label = record.description or ("Register cash in" if record.direction == DepositDirection.IN
+                                    else "Register cash out")
+    return {
+        "number": number, "transDate": _date(store, record.deposited_at), "bankNo": cash,
+        "branchName": mapping.branch_name, "payee": record.outlet.name, "description": label,
+        "detailAccount": [{"accountNo": mapping.transaction_account_no,
+                           "amount": _amount(record.amount), "expenseName": label}],
+    }
