@@ -1,14 +1,42 @@
-"""When the store's data moves to Accurate."""
+"""When the store's data moves to Accurate: saved on every change, by htmx."""
 
-from flask import Blueprint
+from flask import Blueprint, flash, g, render_template, request, url_for
+from flask_login import current_user
 
-from isacc.access import Rule, allow
-from isacc.web.pages import page
+from isacc import settings as sync_settings
+from isacc.access import ALLOWED_ROLES, Rule, allow
+from isacc.extensions import db
+from isacc.web.pages import go, is_htmx, page
 
 bp = Blueprint("settings", __name__, url_prefix="/stores/<int:store_id>/settings")
+
+
+def _can_change() -> bool:
+    return current_user.role in ALLOWED_ROLES[Rule.STORE_MANAGE]
 
 
 @bp.route("/")
 @allow(Rule.STORE_VIEW)
 def show(store_id):
-    return page("settings.html")
+    return page("settings.html", errors={}, form=None, can_change=_can_change())
+
+
+@bp.route("/", methods=["POST"])
+@allow(Rule.STORE_MANAGE)
+def save(store_id):
+    try:
+        chosen = sync_settings.read_form(request.form)
+    except sync_settings.SettingsError as problem:
+        # 200 so htmx swaps the form in with its messages; nothing was saved.
+        return page("settings.html", "partials/settings_form.html", errors=problem.errors,
+                    form=request.form, can_change=True)
+    moved = sync_settings.apply(g.store, chosen)
+    db.session.commit()
+    message = "Settings saved."
+    if moved:
+        message += f" {moved} pending document(s) follow the new timing."
+    if not is_htmx():
+        flash(message, "info")
+        return go(url_for("settings.show", store_id=store_id))
+    return render_template("partials/settings_form.html", errors={}, form=None,
+                           can_change=True, saved=True, message=message)

@@ -37,6 +37,8 @@ def test_htmx_comes_from_the_vendored_copy_when_the_cdn_is_unreachable(live_serv
     sign_in(page, live_server, OWNER_EMAIL, OWNER_PASSWORD)
     page.wait_for_function("() => window.htmx !== undefined")
     assert page.evaluate("htmx.version") == "2.0.11"
+    # ...and it started: it has processed the page (a late start would leave it idle).
+    assert page.evaluate("document.body['htmx-internal-data'] !== undefined")
     assert f"{live_server}/static/vendor/htmx-2.0.11.min.js" in loaded
 
 
