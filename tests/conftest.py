@@ -175,3 +175,44 @@ def post_event(client, store: Store, path: str, payload: dict, *, timestamp: int
     headers = signed_headers(key_store or store, body, timestamp)
     headers["X-Isacc-Store"] = store.iseller_id
     return client.post(f"/api/v1/{path}", data=body, headers=headers)
+
+
+class SandboxServer:
+    """The Accurate sandbox on a free local port, over real HTTP."""
+
+    def __init__(self, data_dir, config=None):
+        import threading
+
+        from werkzeug.serving import make_server
+
+        from isacc.sandbox import create_sandbox_app
+
+        self.data_dir = data_dir
+        self.app = create_sandbox_app({"DATA_DIR": str(data_dir), **(config or {})})
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def admin(self, path: str, body: dict | None = None):
+        import requests
+
+        method = requests.post if body is not None else requests.get
+        answer = method(f"{self.url}/sandbox/admin/{path}", json=body, timeout=10)
+        answer.raise_for_status()
+        return answer.json()
+
+    def violations(self, database_id: int = 101) -> int:
+        return self.admin("stats").get(str(database_id), {}).get("violations", 0)
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def sandbox(tmp_path):
+    server = SandboxServer(tmp_path / "sandbox")
+    yield server
+    server.stop()

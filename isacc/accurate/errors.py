@@ -71,6 +71,14 @@ class ScopeMissing(FinalError):
 # understands. The first pattern that matches a message wins; {0}, {1}... are its groups.
 # Accurate's exact wording is only partly known (accurate-api.md): keep every guess here.
 EXPLANATIONS: list[tuple[re.Pattern, str, str]] = [
+    # Documents before items: "Pemindahan Barang ..." also contains "Barang".
+    (re.compile(r"Faktur\W+Penjualan\W+[\"']?([^\"'\s]+)[\"']?\W+tidak (?:ditemukan|ada)", re.I),
+     "Invoice {0} is not in Accurate.",
+     "Refresh the invoice's sync first; the payment follows by itself."),
+    (re.compile(r"Pemindahan\W+Barang\W+[\"']?([^\"'\s]+)[\"']?\W+tidak (?:ditemukan|ada)",
+                re.I),
+     "Transfer {0} is not in Accurate.",
+     "Refresh the transfer out first; the transfer in follows by itself."),
     (re.compile(r"(?:Barang|Item)\W+(?:&\W*Jasa\W+)?[\"']?([^\"'\s]+)[\"']?\W+"
                 r"tidak (?:ditemukan|ada)", re.I),
      "Item {0} is not in Accurate.",

@@ -1,0 +1,35 @@
+"""Calls to Accurate's account host: which databases the user has, and opening one."""
+
+import requests
+
+from isacc.accurate.client import interpret
+from isacc.accurate.errors import RetryableError
+
+TIMEOUT = (5, 30)
+
+
+def _get(config: dict, path: str, access_token: str, params: dict) -> dict:
+    url = config["ACCURATE_ACCOUNT_URL"].rstrip("/") + path
+    try:
+        response = requests.get(url, params=params, timeout=TIMEOUT,
+                                headers={"Authorization": f"Bearer {access_token}"})
+    except requests.RequestException as error:
+        raise RetryableError("Accurate could not be reached.") from error
+    return interpret(response, write=False)
+
+
+def database_list(config: dict, access_token: str) -> list[dict]:
+    """[{"id": ..., "alias": ...}, ...]"""
+    return _get(config, "/api/db-list.do", access_token, {}).get("d") or []
+
+
+def open_database(config: dict, access_token: str, database_id: int) -> tuple[str, str]:
+    """(host, session) for the database: its data host is not fixed, so never hard-code it."""
+    body = _get(config, "/api/open-db.do", access_token, {"id": database_id})
+    return body["host"], body["session"]
+
+
+def renew_session(config: dict, access_token: str, database_id: int, session: str) -> str:
+    body = _get(config, "/api/db-refresh-session.do", access_token,
+                {"id": database_id, "session": session})
+    return body["d"]["session"]

@@ -1,0 +1,124 @@
+"""A store's Accurate connection kept alive: tokens refreshed ahead of expiry (one refresh per
+store at a time, across every process), the database session renewed when it lapses, and a
+refused refresh turned into "reconnect Accurate" instead of a failure on every row."""
+
+from datetime import timedelta
+
+from flask import current_app
+
+from isacc.accurate import account, oauth
+from isacc.accurate.client import AccurateClient, DatabaseAccess
+from isacc.accurate.errors import FinalError, NotConnected, ReconnectRequired, SessionExpired
+from isacc.accurate.limiter import SharedLimiter
+from isacc.extensions import db
+from isacc.models import AccurateConnection, ConnectionStatus, Store
+from isacc.models.base import utcnow
+from isacc.redis_conn import get_redis
+
+REFRESH_AHEAD = timedelta(days=1)
+REFRESH_LOCK_SECONDS = 30
+
+
+def save_token(store: Store, token: oauth.Token) -> AccurateConnection:
+    """Keep the tokens of a new grant; the database is chosen next."""
+    connection = store.accurate or AccurateConnection(store_id=store.id)
+    connection.status = ConnectionStatus.CONNECTED
+    connection.access_token = token.access_token
+    connection.refresh_token = token.refresh_token
+    connection.token_expires_at = token.expires_at
+    connection.scope = token.scope
+    connection.database_id = connection.database_alias = connection.host = None
+    connection.session_id = connection.last_error = None
+    connection.connected_at = utcnow()
+    db.session.add(connection)
+    db.session.commit()
+    return connection
+
+
+def choose_database(store: Store, database_id: int, alias: str) -> AccurateConnection:
+    connection = _connected(store, need_database=False)
+    host, session = account.open_database(current_app.config, connection.access_token,
+                                          database_id)
+    connection.database_id, connection.database_alias = database_id, alias
+    connection.host, connection.session_id = host, session
+    db.session.commit()
+    return connection
+
+
+def disconnect(store: Store) -> None:
+    """Forget the tokens: nothing more is sent until the owner connects again."""
+    if store.accurate is not None:
+        db.session.delete(store.accurate)
+        db.session.commit()
+
+
+def client_for(store: Store) -> AccurateClient:
+    """A client for the store's database, its token fresh and the shared limiter in front."""
+    connection = _connected(store)
+    if _expiring(connection):
+        _refresh(connection)
+    return AccurateClient(
+        DatabaseAccess(connection.database_id, connection.host, connection.access_token,
+                       connection.session_id),
+        limiter=SharedLimiter(get_redis()),
+        renew_session=lambda: _renew_session(connection),
+        refresh_access=lambda: _refresh(connection, force=True),
+    )
+
+
+def _connected(store: Store, need_database: bool = True) -> AccurateConnection:
+    connection = store.accurate
+    if connection is None or (need_database and connection.database_id is None):
+        raise NotConnected()
+    if connection.status == ConnectionStatus.NEEDS_RECONNECT:
+        raise ReconnectRequired()
+    return connection
+
+
+def _expiring(connection: AccurateConnection) -> bool:
+    expires = connection.token_expires_at
+    return expires is not None and expires - utcnow() < REFRESH_AHEAD
+
+
+def _refresh(connection: AccurateConnection, force: bool = False) -> str:
+    """Refresh the access token under a per-store lock; returns the token to use.
+
+    A worker that waited for the lock finds the token another one just refreshed and uses it,
+    so a store's refresh token is spent once (Accurate rotates it on every refresh).
+    """
+    before = connection.access_token
+    lock = get_redis().lock(f"isacc:accurate-refresh:{connection.store_id}",
+                            timeout=REFRESH_LOCK_SECONDS, blocking_timeout=REFRESH_LOCK_SECONDS)
+    with lock:
+        db.session.refresh(connection)
+        if connection.status == ConnectionStatus.NEEDS_RECONNECT:
+            raise ReconnectRequired()
+        if connection.access_token != before or not (force or _expiring(connection)):
+            return connection.access_token
+        try:
+            token = oauth.refresh(current_app.config, connection.refresh_token or "")
+        except ReconnectRequired as refused:
+            connection.status = ConnectionStatus.NEEDS_RECONNECT
+            connection.last_error = refused.reason
+            db.session.commit()
+            raise
+        connection.access_token = token.access_token
+        connection.refresh_token = token.refresh_token or connection.refresh_token
+        connection.token_expires_at = token.expires_at
+        db.session.commit()
+        return connection.access_token
+
+
+def _renew_session(connection: AccurateConnection) -> str:
+    config = current_app.config
+    try:
+        session = account.renew_session(config, connection.access_token,
+                                        connection.database_id, connection.session_id or "")
+    except ReconnectRequired:
+        raise
+    except (SessionExpired, FinalError):  # an unrenewable session is simply opened afresh
+        _host, session = account.open_database(config, connection.access_token,
+                                               connection.database_id)
+    connection.session_id = session
+    db.session.commit()
+    return session

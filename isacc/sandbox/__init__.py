@@ -1,0 +1,42 @@
+"""The Accurate sandbox: an emulator of the parts of Accurate Online isacc uses, over real HTTP,
+following ../shared/accurate-api.md. One Flask app serves both the account host and the data
+host (open-db.do answers with its own address as the data host)."""
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from isacc.sandbox import settings
+from isacc.sandbox.faults import Faults
+from isacc.sandbox.limits import RateLimit
+from isacc.sandbox.modules import seed
+from isacc.sandbox.storage import open_all
+
+
+class Sandbox:
+    """Everything the sandbox's views share."""
+
+    def __init__(self, data_dir: Path, config: dict):
+        self.config = config
+        self.account, self.databases = open_all(data_dir)
+        for database_id, _alias, branches in settings.SEED_DATABASES:
+            seed(self.databases[database_id], branches)
+        self.limit = RateLimit(config["RATE_PER_SECOND"], config["MAX_IN_FLIGHT"])
+        self.faults = Faults()
+
+
+def create_sandbox_app(config: dict | None = None) -> Flask:
+    config = {**settings.DEFAULTS, **(config or {})}
+    data_dir = Path(config.get("DATA_DIR") or "instance/sandbox")
+    app = Flask(__name__, template_folder="templates")
+    app.config.update(config)
+    app.config["SECRET_KEY"] = config.get("SECRET_KEY") or secrets.token_hex(16)
+    app.extensions["sandbox"] = Sandbox(data_dir, config)
+
+    from isacc.sandbox import account, admin, data
+
+    app.register_blueprint(account.bp)
+    app.register_blueprint(data.bp)
+    app.register_blueprint(admin.bp)
+    return app

@@ -1,0 +1,200 @@
+"""The data host: /accurate/api/<module>/<action>.do, behind token, session, Accurate's rate
+limit and whatever faults are switched on."""
+
+import socket
+import time
+
+from flask import Blueprint, current_app, request
+
+from isacc.sandbox import modules
+from isacc.sandbox.common import (
+    bearer_token,
+    envelope,
+    failure,
+    invalid_token,
+    sandbox,
+    session_database,
+)
+from isacc.sandbox.params import unflatten
+
+bp = Blueprint("data", __name__)
+ACTION_SCOPE = {"save": "save", "bulk-save": "save", "delete": "delete"}
+OPERATORS = {
+    "EQUAL": lambda v, a: v == a[0],
+    "NOT_EQUAL": lambda v, a: v != a[0],
+    "CONTAIN": lambda v, a: a[0].lower() in v.lower(),
+    "GREATER_THAN": lambda v, a: _num(v) > _num(a[0]),
+    "GREATER_EQUAL_THAN": lambda v, a: _num(v) >= _num(a[0]),
+    "LESS_THAN": lambda v, a: _num(v) < _num(a[0]),
+    "LESS_EQUAL_THAN": lambda v, a: _num(v) <= _num(a[0]),
+    "BETWEEN": lambda v, a: _num(a[0]) <= _num(v) <= _num(a[1]),
+    "EMPTY": lambda v, a: v == "",
+    "NOT_EMPTY": lambda v, a: v != "",
+}
+
+
+def _num(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _params() -> dict:
+    flat = request.args.to_dict()
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if isinstance(body, dict):
+            flat.update(body)
+    else:
+        flat.update(request.form.to_dict())
+    return unflatten(flat)
+
+
+def _drop_connection():
+    """Close the socket without answering, as a network fault would."""
+    connection = request.environ.get("werkzeug.socket")
+    if connection is not None:
+        connection.shutdown(socket.SHUT_RDWR)
+    raise ConnectionResetError("sandbox fault: connection dropped")
+
+
+@bp.errorhandler(ConnectionResetError)
+def dropped(_error):
+    # The socket is already shut: this answer goes nowhere, but Flask logs no traceback.
+    return "", 500
+
+
+@bp.route("/accurate/api/<module_name>/<action>.do", methods=["GET", "POST", "DELETE"])
+def call(module_name: str, action: str):
+    module = modules.MODULES.get(module_name)
+    if module is None:
+        return envelope({"s": False, "d": ["URL API tidak tepat"]}, 404)
+    token = bearer_token()
+    if token is None:
+        return invalid_token()
+    database = session_database()
+    if database is None:
+        return envelope({"s": False, "d": ["Data Session Key tidak tepat"]}, 401)
+    scope = f"{module_name.replace('-', '_')}_{ACTION_SCOPE.get(action, 'view')}"
+    if scope not in (token["scope"] or "").split():
+        return envelope({"error": "insufficient_scope", "scope": scope}, 403)
+    state = sandbox()
+    if not state.limit.enter(database.id):
+        response = envelope({"s": False, "d": ["Too many requests"]},
+                            current_app.config["RATE_LIMIT_STATUS"])
+        response[0].headers["Retry-After"] = "1"
+        return response
+    try:
+        faults = state.faults
+        if faults.roll(faults.slow_rate):
+            time.sleep(faults.slow_seconds)
+        if faults.roll(faults.drop_rate):
+            _drop_connection()
+        if faults.roll(faults.error_rate):
+            return failure("Sandbox: injected failure", faults.status)
+        answer = _handle(database, module, action, _params())
+        if action in ("save", "bulk-save") and faults.roll(faults.commit_then_fail_rate):
+            return failure("Sandbox: saved, then failed to answer", 500)
+        return answer
+    finally:
+        state.limit.leave(database.id)
+
+
+def _handle(database, module, action, params):
+    if action == "save":
+        return envelope(modules.save(database, module, params))
+    if action == "bulk-save":
+        return _bulk_save(database, module, params)
+    if action == "detail":
+        found = _find(database, module, params)
+        return envelope({"s": True, "d": _view(module, found)}) if found \
+            else failure("Data tidak ditemukan")
+    if action == "list":
+        return _list(database, module, params)
+    if action == "delete":
+        found = _find(database, module, params)
+        if found is None:
+            return failure("Data tidak ditemukan")
+        database.delete(module.name, found["id"])
+        return envelope({"s": True, "d": ["Data berhasil dihapus"]})
+    if action == "get-stock" and module.name == "item":
+        found = database.by_number("item", params.get("no"))
+        if found is None:
+            return failure(f'Barang "{params.get("no")}" tidak ditemukan')
+        return envelope({"s": True, "d": {"availableStock": sum(found["stock"].values())}})
+    return envelope({"s": False, "d": ["URL API tidak tepat"]}, 404)
+
+
+def _bulk_save(database, module, params):
+    if not module.bulk:
+        return envelope({"s": False, "d": ["URL API tidak tepat"]}, 404)
+    records = params.get("data")
+    if not isinstance(records, list) or not records:
+        return failure("Data harus diisi")
+    limit = current_app.config["BULK_LIMIT"]
+    if len(records) > limit:
+        return failure(f"Maksimal {limit} data dalam 1 kali request")
+    results = [modules.save(database, module, record if isinstance(record, dict) else {})
+               for record in records]
+    return envelope({"s": True, "d": results})
+
+
+def _find(database, module, params):
+    if params.get("id"):
+        return database.get(module.name, params["id"])
+    number = params.get(module.key) or params.get("number")
+    return database.by_number(module.name, number) if number else None
+
+
+def _view(module, record: dict) -> dict:
+    """A record as detail/list show it: stock shown per warehouse and in total for items."""
+    if module.name != "item":
+        return record
+    shown = {k: v for k, v in record.items() if k != "stock"}
+    shown["detailWarehouseData"] = [{"name": name, "balance": balance}
+                                    for name, balance in sorted(record["stock"].items())]
+    shown["availableToSell"] = shown["balance"] = sum(record["stock"].values())
+    return shown
+
+
+def _matches(record: dict, filters: dict, keywords: str | None) -> bool:
+    for field, condition in filters.items():
+        if isinstance(condition, dict):
+            op = str(condition.get("op", "EQUAL")).upper()
+            values = condition.get("val")
+        else:
+            op, values = "EQUAL", condition
+        values = values if isinstance(values, list) else [values]
+        test = OPERATORS.get(op)
+        value = record.get(field)
+        if test is None or not test("" if value is None else str(value),
+                                    [str(v) for v in values]):
+            return False
+    if keywords:
+        text = " ".join(str(v) for v in record.values() if isinstance(v, str | int | float))
+        return keywords.lower() in text.lower()
+    return True
+
+
+def _list(database, module, params):
+    filters = params.get("filter") or {}
+    keyed = filters.get(module.key)
+    # The common look-up by number goes straight to the key instead of scanning.
+    if isinstance(keyed, dict) and str(keyed.get("op", "EQUAL")).upper() == "EQUAL" \
+            and len(filters) == 1 and not isinstance(keyed.get("val"), list):
+        found = database.by_number(module.name, keyed.get("val"))
+        records = [found] if found else []
+    else:
+        records = [r for r in database.all(module.name)
+                   if _matches(r, filters, params.get("keywords"))]
+    paging = params.get("sp") or {}
+    size = max(1, min(int(paging.get("pageSize") or 20), current_app.config["MAX_PAGE_SIZE"]))
+    page = max(1, int(paging.get("page") or 1))
+    fields = [f for f in str(params.get("fields") or "id").split(",") if f]
+    rows = [{f: _view(module, r).get(f) for f in fields if f in _view(module, r)}
+            for r in records[(page - 1) * size: page * size]]
+    count = len(records)
+    return envelope({"s": True, "d": rows, "sp": {"page": page, "pageSize": size,
+                                                  "pageCount": (count + size - 1) // size,
+                                                  "rowCount": count}})

@@ -1,0 +1,377 @@
+"""Accurate's modules as the sandbox knows them: which field numbers a record, what a save
+must contain (with Accurate-style Indonesian messages, every problem of a record at once), and
+what a saved document changes (stock per warehouse, what an invoice still owes).
+
+Table-driven: a new module is one more entry in MODULES.
+"""
+
+import re
+import time
+from datetime import datetime
+
+from isacc.sandbox import settings
+from isacc.sandbox.storage import Database
+
+DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
+DEFAULT_WAREHOUSE = "Gudang Utama"
+
+
+def _number(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class Check:
+    """Gathers a record's problems and looks things up in the database."""
+
+    def __init__(self, db: Database, record: dict):
+        self.db, self.record, self.problems = db, record, []
+
+    def fail(self, message: str) -> None:
+        if message not in self.problems:
+            self.problems.append(message)
+
+    def required(self, field: str, label: str, record: dict | None = None):
+        value = (record or self.record).get(field)
+        if value in (None, "", []):
+            self.fail(f"{label} harus diisi")
+        return value
+
+    def date(self, field: str = "transDate") -> None:
+        value = self.required(field, "Tanggal")
+        if value in (None, ""):
+            return
+        try:
+            if not DATE.match(str(value)):
+                raise ValueError
+            datetime.strptime(str(value), "%d/%m/%Y")
+        except ValueError:
+            self.fail(f'Format tanggal "{value}" tidak valid, gunakan dd/MM/yyyy')
+
+    def exists(self, module: str, key, label: str) -> dict | None:
+        if key in (None, ""):
+            return None
+        found = self.db.by_number(module, key)
+        if found is None:
+            self.fail(f'{label} "{key}" tidak ditemukan')
+        return found
+
+    def positive(self, value, label: str = "Kuantitas") -> float:
+        number = _number(value)
+        if number is None or number <= 0:
+            self.fail(f"{label} harus lebih besar dari 0")
+            return 0.0
+        return number
+
+    def lines(self, field: str, label: str) -> list[dict]:
+        lines = self.record.get(field)
+        if not isinstance(lines, list) or not lines:
+            self.fail(f"{label} harus diisi")
+            return []
+        return [line for line in lines if isinstance(line, dict)]
+
+    def branch(self) -> None:
+        """Several branches: the user must say which one (Accurate refuses otherwise)."""
+        name, branch_id = self.record.get("branchName"), self.record.get("branchId")
+        if name:
+            self.exists("branch", name, "Cabang")
+        elif branch_id:
+            if not any(str(b["id"]) == str(branch_id) for b in self.db.all("branch")):
+                self.fail(f'Cabang "{branch_id}" tidak ditemukan')
+        elif self.db.count("branch") > 1:
+            self.fail("Profil pengguna anda memiliki akses ke lebih dari satu cabang, "
+                      "silakan pilih cabang")
+
+    def warehouse(self, name) -> str:
+        if name:
+            self.exists("warehouse", name, "Gudang")
+            return name
+        return DEFAULT_WAREHOUSE
+
+    def items(self, lines: list[dict]) -> None:
+        for line in lines:
+            if self.required("itemNo", "Barang", line):
+                self.exists("item", line["itemNo"], "Barang")
+            self.positive(line.get("quantity"))
+
+
+def move_stock(db: Database, item_no: str, warehouse: str, change: float) -> None:
+    item = db.by_number("item", item_no)
+    if item is None or item.get("itemType", "INVENTORY") != "INVENTORY":
+        return
+    stock = item.setdefault("stock", {})
+    stock[warehouse] = round(stock.get(warehouse, 0) + change, 6)
+    db.save("item", item)
+
+
+class Module:
+    """A module whose records are numbered by `key` and need nothing more than a name."""
+
+    key = "number"
+    prefix: str | None = None  # auto-numbering; None: the key must be given
+    bulk = True
+    transactional = False  # dated, in a branch
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def check(self, c: Check) -> None:
+        if self.transactional:
+            c.date()
+            c.branch()
+
+    def shape(self, db: Database, record: dict) -> dict:
+        return record
+
+    def apply(self, db: Database, record: dict) -> None:
+        """What a saved document changes elsewhere."""
+
+    def auto_number(self, db: Database) -> str:
+        n = db.next_number(self.name)
+        if self.key == "customerNo":
+            return f"{self.prefix}.{n:05d}"
+        today = time.strftime("%Y.%m")
+        return f"{self.prefix}.{today}.{n:05d}"
+
+
+class Named(Module):
+    key = "name"
+
+    def check(self, c: Check) -> None:
+        c.required("name", "Nama")
+
+
+class Warehouse(Named):
+    bulk = False  # [S] Accurate has no warehouse bulk-save
+
+
+class GLAccount(Module):
+    key = "no"
+
+    def check(self, c: Check) -> None:
+        c.required("no", "No. Akun")
+        c.required("name", "Nama")
+        c.required("accountType", "Tipe Akun")
+
+
+class Item(Module):
+    key, prefix = "no", "ITM"
+
+    def check(self, c: Check) -> None:
+        c.required("name", "Nama Barang")
+        for opening in c.record.get("detailOpenBalance") or []:
+            c.positive(opening.get("quantity"), "Kuantitas saldo awal")
+            c.warehouse(opening.get("warehouseName"))
+
+    def shape(self, db, record):
+        record.setdefault("itemType", "INVENTORY")
+        record.setdefault("unit1Name", "PCS")
+        stock = {}
+        for opening in record.pop("detailOpenBalance", None) or []:
+            name = opening.get("warehouseName") or DEFAULT_WAREHOUSE
+            stock[name] = stock.get(name, 0) + float(opening["quantity"])
+        record["stock"] = stock
+        return record
+
+
+class Customer(Module):
+    key, prefix = "customerNo", "C"
+
+    def check(self, c: Check) -> None:
+        c.required("name", "Nama Pelanggan")
+
+
+class SalesInvoice(Module):
+    prefix, transactional = "SI", True
+
+    def check(self, c: Check) -> None:
+        super().check(c)
+        if c.required("customerNo", "Pelanggan"):
+            c.exists("customer", c.record["customerNo"], "Pelanggan")
+        lines = c.lines("detailItem", "Rincian barang")
+        c.items(lines)
+        for line in lines:
+            if _number(line.get("unitPrice")) is None:
+                c.fail("Harga satuan harus diisi")
+            c.warehouse(line.get("warehouseName"))
+
+    def shape(self, db, record):
+        total = sum(float(line["quantity"]) * float(line["unitPrice"])
+                    - float(line.get("itemCashDiscount") or 0) for line in record["detailItem"])
+        total -= float(record.get("cashDiscount") or 0)
+        record["totalAmount"] = record["outstanding"] = round(total, 6)
+        return record
+
+    def apply(self, db, record):
+        for line in record["detailItem"]:
+            move_stock(db, line["itemNo"], line.get("warehouseName") or DEFAULT_WAREHOUSE,
+                       -float(line["quantity"]))
+
+
+class SalesReceipt(Module):
+    prefix, transactional = "CR", True
+
+    def check(self, c: Check) -> None:
+        super().check(c)
+        customer = c.required("customerNo", "Pelanggan")
+        c.exists("customer", customer, "Pelanggan")
+        c.exists("glaccount", c.required("bankNo", "Kas/Bank"), "Akun")
+        cheque = _number(c.required("chequeAmount", "Nilai pembayaran"))
+        paid = 0.0
+        for line in c.lines("detailInvoice", "Rincian faktur"):
+            payment = c.positive(line.get("paymentAmount"), "Nilai pembayaran")
+            paid += payment
+            discount = 0.0
+            for cut in line.get("detailDiscount") or []:
+                c.exists("glaccount", cut.get("accountNo"), "Akun")
+                discount += _number(cut.get("amount")) or 0
+            invoice = c.exists("sales-invoice", c.required("invoiceNo", "Faktur", line),
+                               "Faktur Penjualan")
+            if invoice is None:
+                continue
+            if customer and invoice["customerNo"] != customer:
+                c.fail(f'Faktur Penjualan "{invoice["number"]}" bukan milik pelanggan '
+                       f'"{customer}"')
+            owing = invoice["outstanding"]
+            if settings.DEFAULTS["REFUSE_OVERPAYMENT"] and payment + discount > owing + 1e-6:
+                c.fail(f"Nilai pembayaran lebih besar dari sisa tagihan faktur "
+                       f'"{invoice["number"]}" ({owing:g})')
+        if cheque is not None and abs(cheque - paid) > 1e-6:
+            c.fail("Nilai pembayaran tidak sama dengan total rincian faktur")
+
+    def apply(self, db, record):
+        for line in record["detailInvoice"]:
+            invoice = db.by_number("sales-invoice", line["invoiceNo"])
+            discount = sum(float(cut["amount"]) for cut in line.get("detailDiscount") or [])
+            invoice["outstanding"] = round(
+                invoice["outstanding"] - float(line["paymentAmount"]) - discount, 6)
+            db.save("sales-invoice", invoice)
+
+
+class ItemTransfer(Module):
+    prefix, transactional = "IT", True
+    types = ("TRANSFER_OUT", "TRANSFER_IN")
+
+    def check(self, c: Check) -> None:
+        super().check(c)
+        kind = c.required("itemTransferType", "Tipe pemindahan")
+        if kind and kind not in self.types:
+            c.fail(f'Tipe pemindahan "{kind}" tidak dikenal')
+        c.required("warehouseName", "Gudang")
+        c.warehouse(c.record.get("warehouseName"))
+        c.warehouse(c.record.get("referenceWarehouseName"))
+        c.items(c.lines("detailItem", "Rincian barang"))
+        if kind == "TRANSFER_IN":
+            source = c.exists("item-transfer", c.required("fromItemTransferNo",
+                                                          "Nomor pemindahan asal"),
+                              "Pemindahan Barang")
+            if source is not None and source.get("itemTransferType") != "TRANSFER_OUT":
+                c.fail(f'Pemindahan Barang "{source["number"]}" bukan pengiriman barang')
+
+    def apply(self, db, record):
+        sign = -1 if record["itemTransferType"] == "TRANSFER_OUT" else 1
+        for line in record["detailItem"]:
+            move_stock(db, line["itemNo"], record["warehouseName"], sign * float(line["quantity"]))
+        if sign > 0:
+            source = db.by_number("item-transfer", record["fromItemTransferNo"])
+            source["itemTransferOutStatus"] = "FULL_RECEIVED"
+            db.save("item-transfer", source)
+
+
+class ItemAdjustment(Module):
+    prefix, transactional = "IA", True
+    types = ("ADJUSTMENT_IN", "ADJUSTMENT_OUT")
+
+    def check(self, c: Check) -> None:
+        super().check(c)
+        c.exists("glaccount", c.record.get("adjustmentAccountNo"), "Akun")
+        lines = c.lines("detailItem", "Rincian barang")
+        c.items(lines)
+        for line in lines:
+            kind = c.required("itemAdjustmentType", "Tipe penyesuaian", line)
+            if kind and kind not in self.types:
+                c.fail(f'Tipe penyesuaian "{kind}" tidak dikenal')
+            c.warehouse(line.get("warehouseName"))
+
+    def shape(self, db, record):
+        record.setdefault("adjustmentAccountNo", "6-60301")  # [G] Preferensi's default
+        return record
+
+    def apply(self, db, record):
+        for line in record["detailItem"]:
+            sign = 1 if line["itemAdjustmentType"] == "ADJUSTMENT_IN" else -1
+            move_stock(db, line["itemNo"], line.get("warehouseName") or DEFAULT_WAREHOUSE,
+                       sign * float(line["quantity"]))
+
+
+class CashMovement(Module):
+    """other-deposit (money in) and other-payment (money out), without an invoice."""
+
+    transactional = True
+
+    def __init__(self, name: str, prefix: str):
+        super().__init__(name)
+        self.prefix = prefix
+
+    def check(self, c: Check) -> None:
+        super().check(c)
+        c.exists("glaccount", c.required("bankNo", "Kas/Bank"), "Akun")
+        c.required("payee", "Penerima")
+        for line in c.lines("detailAccount", "Rincian akun"):
+            c.exists("glaccount", c.required("accountNo", "Akun", line), "Akun")
+            c.positive(line.get("amount"), "Nilai")
+            c.required("expenseName", "Keterangan", line)
+
+
+MODULES: dict[str, Module] = {m.name: m for m in [
+    Named("branch"), Warehouse("warehouse"), GLAccount("glaccount"), Item("item"),
+    Customer("customer"), SalesInvoice("sales-invoice"), SalesReceipt("sales-receipt"),
+    ItemTransfer("item-transfer"), ItemAdjustment("item-adjustment"),
+    CashMovement("other-deposit", "OD"), CashMovement("other-payment", "OP"),
+]}
+
+
+def seed(db: Database, branches: list[str]) -> None:
+    """A new database's branches, warehouses, chart of accounts and walk-in customer."""
+    if db.count("glaccount"):
+        return
+    with db.transaction():
+        for name in branches:
+            db.insert("branch", name, {"name": name})
+        for name in settings.SEED_WAREHOUSES:
+            db.insert("warehouse", name, {"name": name})
+        for no, name, kind in settings.SEED_ACCOUNTS:
+            db.insert("glaccount", no, {"no": no, "name": name, "accountType": kind})
+        for no, name in settings.SEED_CUSTOMERS:
+            db.insert("customer", no, {"customerNo": no, "name": name})
+
+
+def save(db: Database, module: Module, body: dict) -> dict:
+    """One save.do: the answer envelope, `r` being the stored record."""
+    record = {k: v for k, v in body.items() if v is not None}
+    if record.get("id"):
+        existing = db.get(module.name, record["id"])
+        if existing is None:
+            return {"s": False, "d": [f'Data dengan id {record["id"]} tidak ditemukan']}
+        existing.update(record)
+        db.save(module.name, existing)
+        return {"s": True, "d": ["Data berhasil disimpan"], "r": existing}
+    # The whole save holds the database: checks and effects see no half-saved neighbour.
+    with db.transaction():
+        c = Check(db, record)
+        module.check(c)
+        number = record.get(module.key)
+        if number not in (None, "") and db.by_number(module.name, number) is not None:
+            c.fail(f'Nomor "{number}" sudah digunakan')
+        if number in (None, "") and module.prefix is None:
+            c.fail("Nama harus diisi" if module.key == "name" else "Nomor harus diisi")
+        if c.problems:
+            return {"s": False, "d": c.problems}
+        if number in (None, ""):
+            number = record[module.key] = module.auto_number(db)
+        stored = db.insert(module.name, str(number), module.shape(db, record))
+        module.apply(db, stored)
+        return {"s": True, "d": ["Data berhasil disimpan"],
+                "r": db.get(module.name, stored["id"])}

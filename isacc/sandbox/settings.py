@@ -1,0 +1,53 @@
+"""The sandbox's choices where Accurate's behaviour is not confirmed (accurate-api.md marks
+them [G] or [S]). One place, so a fact learned later is a one-line change."""
+
+DEFAULTS = {
+    "CLIENT_ID": "isacc-sandbox",
+    "CLIENT_SECRET": "isacc-sandbox-secret",
+    "USER_EMAIL": "demo@sandbox.test",
+    "USER_PASSWORD": "sandbox",
+    # [G] Access-token lifetime: one client sets 15 days after each refresh.
+    "TOKEN_SECONDS": 15 * 24 * 3600,
+    "CODE_SECONDS": 600,
+    # [G] Accurate does not say how long a database session lives.
+    "SESSION_SECONDS": 24 * 3600,
+    # [C] 8 requests per second and 8 at once, per database; [G] answered with 429.
+    "RATE_PER_SECOND": 8,
+    "MAX_IN_FLIGHT": 8,
+    "RATE_LIMIT_STATUS": 429,
+    # [C] bulk-save takes at most 100 records.
+    "BULK_LIMIT": 100,
+    # [G] the largest list page.
+    "MAX_PAGE_SIZE": 100,
+    # [G] a receipt above what is owed is refused (one client says Accurate does not check).
+    "REFUSE_OVERPAYMENT": True,
+    # [G] webhooks stay active 7 days after a renewal [S].
+    "WEBHOOK_DAYS": 7,
+}
+
+# The databases a new sandbox starts with: (id, alias, branches).
+SEED_DATABASES = [
+    (101, "Kopi Nusantara", ["Jakarta", "Bandung"]),
+    (102, "Toko Contoh", ["Pusat"]),
+]
+SEED_WAREHOUSES = ["Gudang Utama", "Gudang Kemang", "Gudang Senopati", "Gudang Dago"]
+# A chart of accounts an Indonesian retailer would have: (no, name, type).
+SEED_ACCOUNTS = [
+    ("1-10001", "Kas Toko", "CASH_BANK"),
+    ("1-10002", "Kas Kecil", "CASH_BANK"),
+    ("1-10101", "Bank BCA", "CASH_BANK"),
+    ("1-10102", "Bank Mandiri", "CASH_BANK"),
+    ("1-10103", "iSellerPay Clearing", "CASH_BANK"),
+    ("1-10200", "Piutang Usaha", "ACCOUNT_RECEIVABLE"),
+    ("1-10401", "Persediaan Barang", "INVENTORY"),
+    ("2-20100", "Hutang Usaha", "ACCOUNT_PAYABLE"),
+    ("3-30000", "Modal Pemilik", "EQUITY"),
+    ("4-40000", "Penjualan", "REVENUE"),
+    ("4-40100", "Diskon Penjualan", "REVENUE"),
+    ("5-50000", "Beban Pokok Penjualan", "COST_OF_GOOD_SOLD"),
+    ("6-60201", "Biaya MDR iSellerPay", "EXPENSE"),
+    ("6-60202", "Biaya Administrasi Bank", "EXPENSE"),
+    ("6-60301", "Selisih Persediaan", "EXPENSE"),
+    ("7-70000", "Pendapatan Lain-lain", "OTHER_INCOME"),
+]
+SEED_CUSTOMERS = [("WALKIN", "Pelanggan Umum")]
