@@ -32,7 +32,7 @@ test-postgresql: install
 	ISACC_TEST_DB=postgresql $(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check isacc jobs tests app.py
+	$(BIN)/ruff check isacc jobs tests bench app.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache
