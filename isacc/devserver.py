@@ -4,12 +4,25 @@ import os
 import signal
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 from flask_migrate import upgrade
 
 from isacc import create_app
+from isacc.config import INSTANCE
 from isacc.demo import DEMO_LOGINS, build_demo, demo_exists
 from isacc.redis_conn import redis_available
+from isacc.sandbox.settings import DEFAULTS
+
+SANDBOX_USER, SANDBOX_PASSWORD = DEFAULTS["USER_EMAIL"], DEFAULTS["USER_PASSWORD"]
+
+
+def _local_sandbox_port(account_url: str) -> str | None:
+    """The port to serve the sandbox on when isacc is pointed at a local one (the default)."""
+    parts = urlsplit(account_url)
+    if parts.hostname in ("127.0.0.1", "localhost") and parts.port:
+        return str(parts.port)
+    return None
 
 
 def _interrupt(signum, frame):
@@ -33,21 +46,35 @@ def main() -> int:
     else:
         print(f"Redis is not reachable at {redis_url}: sign-in throttling is kept per process "
               "until it is. Start Redis and restart `make run` for the full set-up.")
-    print(f"\n  isacc is running at http://{host}:{port}/\n")
+    sandbox_port = _local_sandbox_port(app.config["ACCURATE_ACCOUNT_URL"])
+    print(f"\n  isacc is running at http://{host}:{port}/")
+    if sandbox_port:
+        print(f"  Accurate sandbox at {app.config['ACCURATE_ACCOUNT_URL']} "
+              f"(sign in there as {SANDBOX_USER} / {SANDBOX_PASSWORD})")
+    else:
+        print(f"  Accurate: {app.config['ACCURATE_ACCOUNT_URL']}")
+    print()
     for email, password, role, _name in DEMO_LOGINS:
         print(f"  {role.value:<8} {email:<28} password: {password}")
     print("\nPress Ctrl-C to stop.\n", flush=True)
 
-    web = subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "flask", "--app", "app", "run", "--host", host, "--port", port],
-    )
-    # Stopped by Ctrl-C or by a process manager's SIGTERM alike: never leave the server behind.
+    children = [subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "flask", "--app", "app", "run", "--host", host, "--port", port])]
+    if sandbox_port:
+        children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "isacc.sandbox", "--host", host, "--port", sandbox_port,
+             "--data-dir", str(INSTANCE / "sandbox")]))
+    # Stopped by Ctrl-C or by a process manager's SIGTERM alike: never leave a child behind.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return web.wait()
+        return children[0].wait()
     except KeyboardInterrupt:
-        web.terminate()
-        return web.wait()
+        return 0
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait()
 
 
 if __name__ == "__main__":

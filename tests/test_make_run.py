@@ -22,9 +22,10 @@ def free_port() -> int:
 
 
 def test_launcher_serves_login_and_the_printed_owner_login_reaches_the_overview(tmp_path):
-    port = free_port()
+    port, sandbox_port = free_port(), free_port()
+    sandbox = f"http://127.0.0.1:{sandbox_port}"
     env = dict(os.environ, ISACC_INSTANCE_PATH=str(tmp_path), ISACC_PORT=str(port),
-               REDIS_URL=REDIS_TEST_URL)
+               REDIS_URL=REDIS_TEST_URL, ACCURATE_ACCOUNT_URL=sandbox)
     env.pop("DATABASE_URL", None)  # make run's default: the embedded SQLite file
     launcher = subprocess.Popen([sys.executable, "-m", "isacc.devserver"], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -55,11 +56,22 @@ def test_launcher_serves_login_and_the_printed_owner_login_reaches_the_overview(
         assert re.search(r"/stores/\d+/$", overview.url)
         assert "Kopi Nusantara" in overview.text and "Set-up" in overview.text
         assert (tmp_path / "isacc.sqlite3").exists()
+        # The Accurate sandbox runs beside it, where isacc is configured to find Accurate.
+        assert f"Accurate sandbox at {sandbox}" in output
+        for _ in range(100):
+            try:
+                assert requests.get(f"{sandbox}/sandbox/admin/stats", timeout=2).ok
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the sandbox did not start")
         launcher.send_signal(signal.SIGTERM)
         launcher.wait(timeout=10)
-        # Stopping the launcher stops the web server it started.
-        with pytest.raises(requests.ConnectionError):
-            requests.get(f"{base}/login", timeout=2)
+        # Stopping the launcher stops everything it started.
+        for url in (f"{base}/login", f"{sandbox}/sandbox/admin/stats"):
+            with pytest.raises(requests.ConnectionError):
+                requests.get(url, timeout=2)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(launcher.pid, signal.SIGKILL)

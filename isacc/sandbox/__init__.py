@@ -12,6 +12,7 @@ from isacc.sandbox.faults import Faults
 from isacc.sandbox.limits import RateLimit
 from isacc.sandbox.modules import seed
 from isacc.sandbox.storage import open_all
+from isacc.sandbox.webhooks import Webhooks
 
 
 class Sandbox:
@@ -24,6 +25,7 @@ class Sandbox:
             seed(self.databases[database_id], branches)
         self.limit = RateLimit(config["RATE_PER_SECOND"], config["MAX_IN_FLIGHT"])
         self.faults = Faults()
+        self.webhooks = Webhooks(self.account, config["WEBHOOK_URL"])
 
 
 def create_sandbox_app(config: dict | None = None) -> Flask:

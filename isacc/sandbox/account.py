@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 
 from isacc.sandbox.common import bearer_token, envelope, failure, invalid_token, sandbox
+from isacc.sandbox.webhooks import parse_stamp
 
 bp = Blueprint("account", __name__)
 AUTHORIZE_PARAMS = ("client_id", "response_type", "redirect_uri", "scope", "state")
@@ -161,6 +162,22 @@ def check_session():
     rows = sandbox().account.query("SELECT 1 FROM session WHERE session = ? AND expires > ?",
                                    request.args.get("session", ""), time.time())
     return envelope({"s": True, "d": bool(rows)})
+
+
+@bp.route("/api/webhook-history.do")
+def webhook_history():
+    """Notices of the last month, at most 24 hours a call ([C] OAPI-MD)."""
+    if bearer_token() is None:
+        return invalid_token()
+    try:
+        start = parse_stamp(request.args.get("from", ""))
+        end = parse_stamp(request.args.get("to", ""))
+    except ValueError:
+        return failure("from dan to harus diisi dengan format dd/MM/yyyy HH:mm:ss")
+    if end < start or end - start > timedelta(hours=24):
+        return failure("Rentang waktu maksimal 24 jam")
+    return envelope({"s": True, "d": sandbox().webhooks.history(
+        start, end, request.args.get("databaseId", type=int), request.args.get("type"))})
 
 
 @bp.route("/api/webhook-renew.do", methods=["GET", "POST"])

@@ -5,8 +5,9 @@ import time
 
 from flask import Blueprint, jsonify, render_template, request
 
+from isacc.sandbox import importer
 from isacc.sandbox.common import sandbox
-from isacc.sandbox.modules import MODULES
+from isacc.sandbox.modules import MODULES, save
 
 bp = Blueprint("admin", __name__, url_prefix="/sandbox")
 
@@ -59,3 +60,67 @@ def documents(database_id: int):
         return render_template("sandbox_error.html", message="Database tidak ditemukan"), 404
     shown = {name: list(reversed(database.all(name)))[:200] for name in MODULES}
     return render_template("sandbox_documents.html", database=database, shown=shown)
+
+
+@bp.route("/admin/webhook", methods=["POST"])
+def webhook_url():
+    """Where webhooks go from now on (isacc's endpoint with its store token)."""
+    sandbox().webhooks.url = (request.get_json(silent=True) or {}).get("url", "")
+    return jsonify({"url": sandbox().webhooks.url})
+
+
+@bp.route("/admin/webhook/redeliver", methods=["POST"])
+def redeliver():
+    """Send a recorded notice again, as Accurate sometimes does."""
+    envelope = sandbox().webhooks.find((request.get_json(silent=True) or {}).get("uuid", ""))
+    if envelope is None:
+        return jsonify({"error": "no such notice"}), 404
+    sandbox().webhooks.deliver(envelope)
+    return jsonify(envelope)
+
+
+@bp.route("/db/<int:database_id>/purchase", methods=["GET", "POST"])
+def purchase(database_id: int):
+    """A person enters a purchase, as in Accurate's own screen; its webhook follows."""
+    database = sandbox().databases.get(database_id)
+    if database is None:
+        return render_template("sandbox_error.html", message="Database tidak ditemukan"), 404
+    answer = None
+    if request.method == "POST":
+        kind = request.form.get("module", "purchase-invoice")
+        if kind not in ("purchase-order", "receive-item", "purchase-invoice"):
+            kind = "purchase-invoice"
+        record = {
+            "vendorNo": request.form.get("vendorNo"), "transDate": request.form.get("transDate"),
+            "branchName": request.form.get("branchName") or None,
+            "detailItem": [{"itemNo": request.form.get("itemNo"),
+                            "quantity": request.form.get("quantity"),
+                            "unitPrice": request.form.get("unitPrice") or 0,
+                            "warehouseName": request.form.get("warehouseName")}],
+        }
+        answer = save(database, MODULES[kind], record)
+        if answer["s"]:
+            sandbox().webhooks.notice(database.id, kind, answer["r"])
+    page = render_template(
+        "sandbox_purchase.html", database=database, answer=answer,
+        vendors=database.all("vendor"), warehouses=database.all("warehouse"),
+        branches=database.all("branch"), today=time.strftime("%d/%m/%Y"))
+    return page, 200 if answer is None or answer["s"] else 400
+
+
+@bp.route("/db/<int:database_id>/import", methods=["GET", "POST"])
+def import_items(database_id: int):
+    """Accurate's goods-and-services import: upload the .xlsx, see what was saved or refused."""
+    database = sandbox().databases.get(database_id)
+    if database is None:
+        return render_template("sandbox_error.html", message="Database tidak ditemukan"), 404
+    result = None
+    if request.method == "POST":
+        upload = request.files.get("file")
+        try:
+            result = importer.import_items(database, upload.read() if upload else b"")
+        except importer.NotAnImportFile as error:
+            result = {"error": str(error)}
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(result), 400 if "error" in result else 200
+    return render_template("sandbox_import.html", database=database, result=result)

@@ -103,7 +103,10 @@ def call(module_name: str, action: str):
 
 def _handle(database, module, action, params):
     if action == "save":
-        return envelope(modules.save(database, module, params))
+        answer = modules.save(database, module, params)
+        if answer["s"]:
+            sandbox().webhooks.notice(database.id, module.name, answer["r"])
+        return envelope(answer)
     if action == "bulk-save":
         return _bulk_save(database, module, params)
     if action == "detail":
@@ -137,6 +140,9 @@ def _bulk_save(database, module, params):
         return failure(f"Maksimal {limit} data dalam 1 kali request")
     results = [modules.save(database, module, record if isinstance(record, dict) else {})
                for record in records]
+    for result in results:
+        if result["s"]:
+            sandbox().webhooks.notice(database.id, module.name, result["r"])
     return envelope({"s": True, "d": results})
 
 

@@ -325,11 +325,52 @@ class CashMovement(Module):
             c.required("expenseName", "Keterangan", line)
 
 
+class Vendor(Module):
+    key, prefix = "vendorNo", "V"
+
+    def check(self, c: Check) -> None:
+        c.required("name", "Nama Pemasok")
+
+    def auto_number(self, db: Database) -> str:
+        return f"{self.prefix}.{db.next_number(self.name):05d}"
+
+
+class Purchase(Module):
+    """Purchase order, receive item, purchase invoice: goods from a vendor into a warehouse.
+    A receipt adds stock; an invoice adds it too unless it bills goods already received."""
+
+    transactional = True
+
+    def __init__(self, name: str, prefix: str, adds_stock: bool):
+        super().__init__(name)
+        self.prefix, self.adds_stock = prefix, adds_stock
+
+    def check(self, c: Check) -> None:
+        super().check(c)
+        c.exists("vendor", c.required("vendorNo", "Pemasok"), "Pemasok")
+        c.exists("receive-item", c.record.get("receiveItemNumber"), "Penerimaan Barang")
+        lines = c.lines("detailItem", "Rincian barang")
+        c.items(lines)
+        for line in lines:
+            c.warehouse(line.get("warehouseName"))
+            c.exists("purchase-order", line.get("purchaseOrderNumber"), "Pesanan Pembelian")
+
+    def apply(self, db, record):
+        if not self.adds_stock or record.get("receiveItemNumber"):
+            return
+        for line in record["detailItem"]:
+            move_stock(db, line["itemNo"], line.get("warehouseName") or DEFAULT_WAREHOUSE,
+                       float(line["quantity"]))
+
+
 MODULES: dict[str, Module] = {m.name: m for m in [
     Named("branch"), Warehouse("warehouse"), GLAccount("glaccount"), Item("item"),
     Customer("customer"), SalesInvoice("sales-invoice"), SalesReceipt("sales-receipt"),
     ItemTransfer("item-transfer"), ItemAdjustment("item-adjustment"),
     CashMovement("other-deposit", "OD"), CashMovement("other-payment", "OP"),
+    Vendor("vendor"), Purchase("purchase-order", "PO", adds_stock=False),
+    Purchase("receive-item", "RI", adds_stock=True),
+    Purchase("purchase-invoice", "PI", adds_stock=True),
 ]}
 
 
@@ -346,6 +387,8 @@ def seed(db: Database, branches: list[str]) -> None:
             db.insert("glaccount", no, {"no": no, "name": name, "accountType": kind})
         for no, name in settings.SEED_CUSTOMERS:
             db.insert("customer", no, {"customerNo": no, "name": name})
+        for no, name in settings.SEED_VENDORS:
+            db.insert("vendor", no, {"vendorNo": no, "name": name})
 
 
 def save(db: Database, module: Module, body: dict) -> dict:

@@ -23,6 +23,8 @@ DEFAULTS = {
     "REFUSE_OVERPAYMENT": True,
     # [G] webhooks stay active 7 days after a renewal [S].
     "WEBHOOK_DAYS": 7,
+    # Where webhooks go (isacc's endpoint); empty: recorded for webhook-history.do only.
+    "WEBHOOK_URL": "",
 }
 
 # The databases a new sandbox starts with: (id, alias, branches).
@@ -51,3 +53,13 @@ SEED_ACCOUNTS = [
     ("7-70000", "Pendapatan Lain-lain", "OTHER_INCOME"),
 ]
 SEED_CUSTOMERS = [("WALKIN", "Pelanggan Umum")]
+SEED_VENDORS = [("V-001", "PT Kopi Sumber Makmur"), ("V-002", "CV Roti Jaya")]
+
+# Accurate -> isacc notifications. [C] the event types and `databaseId`; [G] the shape of
+# `data` entries and that the body is an array of envelopes (WHSIM's samples are).
+WEBHOOK_EVENTS = {
+    "purchase-order": ("PURCHASE_ORDER", "purchaseOrder"),
+    "receive-item": ("RECEIVE_ITEM", "receiveItem"),
+    "purchase-invoice": ("PURCHASE_INVOICE", "purchaseInvoice"),
+    "item-transfer": ("ITEM_TRANSFER", "itemTransfer"),
+}

@@ -109,6 +109,8 @@ class Account(Store):
     CREATE TABLE IF NOT EXISTS session (
         session TEXT PRIMARY KEY, database_id INTEGER, expires REAL);
     CREATE TABLE IF NOT EXISTS webhook (id INTEGER PRIMARY KEY, expires REAL);
+    CREATE TABLE IF NOT EXISTS event (
+        uuid TEXT PRIMARY KEY, database_id INTEGER, type TEXT, body TEXT, created REAL);
     """
 
 
