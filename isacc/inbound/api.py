@@ -12,7 +12,9 @@ from isacc.inbound import openapi, signing
 from isacc.inbound.schemas import EVENTS
 from isacc.models import Store
 from isacc.redis_conn import get_redis
+from isacc.models.base import utcnow
 from isacc.sync.ingest import EventRefused, ingest
+from isacc.sync.lanes import enqueue_lane
 
 bp = Blueprint("inbound", __name__, url_prefix="/api")
 csrf.exempt(bp)  # authenticated by signature instead of a session
@@ -70,8 +72,23 @@ def _receive(event_type: str, model):
     db.session.commit()
     if result.duplicate:
         return jsonify({"status": "duplicate", "event_id": event.event_id}), 200
+    _enqueue_due(result.activities)
     return jsonify({"status": "accepted", "event_id": event.event_id,
                     "activities": [a.id for a in result.activities]}), 202
+
+
+def _enqueue_due(activities) -> None:
+    """Real-time work goes to the workers at once. Without Redis it waits for the
+    reconciler's next pass: the rows are stored, so nothing is lost."""
+    now = utcnow()
+    lanes_now = {(a.store_id, a.outlet_id) for a in activities
+                 if a.due_at is not None and a.due_at <= now}
+    try:
+        for lane in lanes_now:
+            enqueue_lane(*lane)
+    except redis.RedisError:
+        current_app.logger.warning("Redis unavailable: %d lane(s) left to the reconciler",
+                                   len(lanes_now))
 
 
 def _route(path: str, event_type: str, model):

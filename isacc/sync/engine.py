@@ -1,0 +1,309 @@
+"""Carrying due sync activities to Accurate: in order per outlet, exactly once.
+
+A lane is one outlet of one store (customers have a lane of their own per store). One worker
+at a time works a lane, oldest document first; any number of lanes run at once on any number
+of workers, and the shared limiter keeps them all inside Accurate's rate limit.
+
+Exactly once: every document carries its number from the start; an attempt is counted (and
+committed) before it is sent, so after a crash, a time-out or a lost answer the next attempt
+looks the number up in Accurate and adopts what it finds instead of saving again. A worker's
+claim on a row is an atomic conditional UPDATE, so two workers never send the same row.
+"""
+
+import os
+import socket
+from datetime import timedelta
+
+from sqlalchemy import and_, or_, update
+from sqlalchemy.orm import aliased
+
+from isacc.accurate.client import AccurateClient, backoff
+from isacc.accurate.connection import client_for
+from isacc.accurate.errors import (
+    AccurateError,
+    FinalError,
+    NotConnected,
+    ReconnectRequired,
+    RetryableError,
+)
+from isacc.extensions import db
+from isacc.models import (
+    ActivityKind,
+    Customer,
+    Deposit,
+    SalesOrder,
+    SalesPayment,
+    Status,
+    StockAdjustment,
+    StockOpname,
+    Store,
+    SyncActivity,
+    Transfer,
+)
+from isacc.models.base import utcnow
+from isacc.sync import documents
+
+BATCH = 100  # bulk-save's limit
+CLAIM = timedelta(minutes=5)
+MAX_ATTEMPTS = 10
+MODULES = {
+    ActivityKind.CUSTOMER: "customer",
+    ActivityKind.SALES_INVOICE: "sales-invoice",
+    ActivityKind.SALES_RECEIPT: "sales-receipt",
+    ActivityKind.TRANSFER_OUT: "item-transfer",
+    ActivityKind.TRANSFER_IN: "item-transfer",
+    ActivityKind.STOCK_OPNAME: "item-adjustment",
+    ActivityKind.STOCK_ADJUSTMENT: "item-adjustment",
+    ActivityKind.OTHER_DEPOSIT: "other-deposit",
+    ActivityKind.OTHER_PAYMENT: "other-payment",
+}
+# What moves an outlet's stock: a stock opname waits for every earlier one to be in Accurate.
+STOCK_MOVES = {ActivityKind.SALES_INVOICE, ActivityKind.TRANSFER_OUT, ActivityKind.TRANSFER_IN,
+               ActivityKind.STOCK_ADJUSTMENT, ActivityKind.STOCK_OPNAME}
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def ready_query(store_id: int, outlet_id: int | None, now):
+    """Due pending activities of a lane whose dependency (if any) succeeded, oldest first."""
+    dependency = aliased(SyncActivity)
+    lane = (SyncActivity.outlet_id == outlet_id if outlet_id is not None
+            else SyncActivity.outlet_id.is_(None))
+    return (
+        db.select(SyncActivity)
+        .outerjoin(dependency, SyncActivity.waits_for_id == dependency.id)
+        .where(
+            SyncActivity.store_id == store_id, lane,
+            SyncActivity.status == Status.PENDING,
+            SyncActivity.due_at <= now,
+            or_(SyncActivity.claimed_until.is_(None), SyncActivity.claimed_until < now),
+            or_(SyncActivity.waits_for_id.is_(None), dependency.status == Status.SUCCESS),
+        )
+        .order_by(SyncActivity.source_at, SyncActivity.id)
+    )
+
+
+def claim(ids: list[int], worker: str, now) -> list[SyncActivity]:
+    """Atomically take the rows no other worker holds; returns those this worker got."""
+    if not ids:
+        return []
+    db.session.execute(
+        update(SyncActivity)
+        .where(SyncActivity.id.in_(ids), SyncActivity.status == Status.PENDING,
+               or_(SyncActivity.claimed_until.is_(None), SyncActivity.claimed_until < now))
+        .values(claimed_by=worker, claimed_until=now + CLAIM)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return db.session.scalars(
+        db.select(SyncActivity)
+        .where(SyncActivity.id.in_(ids), SyncActivity.claimed_by == worker,
+               SyncActivity.status == Status.PENDING)
+        .order_by(SyncActivity.source_at, SyncActivity.id)
+    ).all()
+
+
+def run_lane(store_id: int, outlet_id: int | None, worker: str | None = None,
+             keep_going=lambda: True) -> set:
+    """Send every ready activity of the lane; returns the other lanes whose activities were
+    waiting for one that succeeded here (the caller enqueues them). `keep_going` is asked
+    before each batch (the lane lock is extended there)."""
+    worker = worker or worker_name()
+    store = db.session.get(Store, store_id)
+    woken: set = set()
+    client = None
+    while keep_going():
+        now = utcnow()
+        ready = db.session.scalars(ready_query(store_id, outlet_id, now).limit(BATCH)).all()
+        ready = [a for a in ready if not _blocked_opname(a)]
+        if not ready:
+            return woken - {(store_id, outlet_id)}
+        kind = ready[0].kind
+        batch = claim([a.id for a in ready if a.kind == kind], worker, now)
+        if not batch:
+            return woken - {(store_id, outlet_id)}
+        if client is None:
+            try:
+                client = client_for(store)
+            except (NotConnected, ReconnectRequired) as error:
+                # Not a failure of these documents: they wait for the owner to (re)connect.
+                _release(batch, error)
+                return set()
+        try:
+            _send(store, client, kind, batch)
+        except ReconnectRequired as error:
+            _release(batch, error)
+            return set()
+        woken |= _lanes_waiting_on(batch)
+    return woken - {(store_id, outlet_id)}
+
+
+def _blocked_opname(activity: SyncActivity) -> bool:
+    """A stock opname waits while an earlier stock movement of its outlet is not in Accurate;
+    the row says which."""
+    if activity.kind != ActivityKind.STOCK_OPNAME:
+        return False
+    earlier = db.session.scalar(
+        db.select(SyncActivity).where(
+            SyncActivity.store_id == activity.store_id,
+            SyncActivity.outlet_id == activity.outlet_id,
+            SyncActivity.kind.in_(STOCK_MOVES), SyncActivity.status != Status.SUCCESS,
+            or_(SyncActivity.source_at < activity.source_at,
+                and_(SyncActivity.source_at == activity.source_at,
+                     SyncActivity.id < activity.id)),
+        ).order_by(SyncActivity.source_at, SyncActivity.id).limit(1))
+    if earlier is not None and activity.waits_for_id != earlier.id:
+        activity.waits_for_id = earlier.id
+        db.session.commit()
+    return earlier is not None
+
+
+def _lanes_waiting_on(batch: list[SyncActivity]) -> set:
+    done = [a.id for a in batch if a.status == Status.SUCCESS]
+    if not done:
+        return set()
+    rows = db.session.execute(
+        db.select(SyncActivity.store_id, SyncActivity.outlet_id)
+        .where(SyncActivity.waits_for_id.in_(done), SyncActivity.status == Status.PENDING)
+        .distinct()).all()
+    return {(row.store_id, row.outlet_id) for row in rows}
+
+
+def _release(batch: list[SyncActivity], error: AccurateError) -> None:
+    for activity in batch:
+        activity.claimed_by = activity.claimed_until = None
+        activity.reason, activity.next_step = error.reason, error.next_step
+    db.session.commit()
+
+
+# ---- building and sending -------------------------------------------------------------------
+
+def _source(activity: SyncActivity):
+    model = {"customer": Customer, "sales_order": SalesOrder, "sales_payment": SalesPayment,
+             "transfer": Transfer, "stock_opname": StockOpname,
+             "stock_adjustment": StockAdjustment, "deposit": Deposit}[activity.source_kind]
+    return db.session.get(model, activity.source_id)
+
+
+def payload_for(store: Store, activity: SyncActivity) -> dict | None:
+    """The Accurate payload of an activity (None: nothing to send, e.g. a count that matched)."""
+    source, number = _source(activity), activity.accurate_number
+    after = activity.waits_for.accurate_number if activity.waits_for else None
+    match activity.kind:
+        case ActivityKind.CUSTOMER:
+            return documents.customer(store, source, number)
+        case ActivityKind.SALES_INVOICE:
+            return documents.sales_invoice(store, source, number)
+        case ActivityKind.SALES_RECEIPT:
+            return documents.sales_receipt(store, source, number, after)
+        case ActivityKind.TRANSFER_OUT:
+            return documents.transfer_out(store, source, number)
+        case ActivityKind.TRANSFER_IN:
+            return documents.transfer_in(store, source, number, after)
+        case ActivityKind.STOCK_OPNAME:
+            return documents.stock_opname(store, source, number)
+        case ActivityKind.STOCK_ADJUSTMENT:
+            return documents.stock_adjustment(store, source, number)
+        case ActivityKind.OTHER_DEPOSIT | ActivityKind.OTHER_PAYMENT:
+            return documents.deposit(store, source, number)
+    raise ValueError(f"no document for {activity.kind}")
+
+
+def _send(store: Store, client: AccurateClient, kind: ActivityKind,
+          batch: list[SyncActivity]) -> None:
+    module = MODULES[kind]
+    to_save: list[tuple[SyncActivity, dict]] = []
+    for activity in batch:
+        try:
+            payload = payload_for(store, activity)
+        except FinalError as problem:
+            _fail(activity, problem)
+            continue
+        if payload is None:
+            _succeed(activity, {}, note="Nothing to send: no differences were counted.")
+            continue
+        to_save.append((activity, payload))
+    # Counted and committed before anything is sent: if this worker dies mid-call, the next
+    # attempt knows the outcome is unknown and looks the number up first.
+    uncertain = {a.id for a, _ in to_save if a.attempts > 0}
+    for activity, _ in to_save:
+        activity.attempts += 1
+    db.session.commit()
+    try:
+        remaining = []
+        for activity, payload in to_save:
+            found = (client.find_by_number(module, activity.accurate_number)
+                     if activity.id in uncertain and activity.accurate_number else None)
+            if found:
+                _succeed(activity, found)
+            else:
+                remaining.append((activity, payload))
+        if len(remaining) == 1:
+            activity, payload = remaining[0]
+            results = [_save_one(client, module, payload)]
+        elif remaining:
+            results = client.bulk_save(module, [payload for _, payload in remaining])
+        else:
+            results = []
+    except RetryableError as error:
+        for activity, _ in to_save:
+            if activity.status == Status.PENDING:
+                _retry_later(activity, error)
+        db.session.commit()
+        return
+    for (activity, _), result in zip(remaining, results, strict=True):
+        if isinstance(result, FinalError):
+            _resolve_refusal(client, module, activity, result)
+        else:
+            _succeed(activity, result)
+    db.session.commit()
+
+
+def _save_one(client: AccurateClient, module: str, payload: dict) -> dict | FinalError:
+    try:
+        return client.save(module, payload)
+    except FinalError as error:
+        return error
+
+
+def _resolve_refusal(client, module, activity, error: FinalError) -> None:
+    """A refused save whose number Accurate already has was saved by an earlier attempt whose
+    answer was lost: adopt it rather than report a duplicate."""
+    if activity.accurate_number and "already has a document numbered" in error.reason:
+        found = client.find_by_number(module, activity.accurate_number)
+        if found:
+            _succeed(activity, found)
+            return
+    _fail(activity, error)
+
+
+def _succeed(activity: SyncActivity, saved: dict, note: str | None = None) -> None:
+    activity.status = Status.SUCCESS
+    activity.accurate_id = saved.get("id") or activity.accurate_id
+    number = saved.get("number") or saved.get("customerNo") or saved.get("no")
+    activity.accurate_number = number or activity.accurate_number
+    activity.reason, activity.next_step = note, None
+    activity.claimed_by = activity.claimed_until = None
+    activity.finished_at = utcnow()
+    if activity.kind == ActivityKind.CUSTOMER and activity.accurate_number:
+        _source(activity).accurate_customer_no = activity.accurate_number
+
+
+def _fail(activity: SyncActivity, error: AccurateError) -> None:
+    activity.status = Status.FAILED
+    activity.reason, activity.next_step = error.reason, error.next_step
+    activity.claimed_by = activity.claimed_until = None
+    activity.finished_at = utcnow()
+
+
+def _retry_later(activity: SyncActivity, error: RetryableError) -> None:
+    if activity.attempts >= MAX_ATTEMPTS:
+        _fail(activity, AccurateError(
+            f"Accurate kept failing after {activity.attempts} attempts: {error.reason}",
+            "Check that Accurate is up, then refresh this row."))
+        return
+    activity.due_at = utcnow() + timedelta(seconds=backoff(activity.attempts, error.retry_after))
+    activity.reason, activity.next_step = error.reason, error.next_step
+    activity.claimed_by = activity.claimed_until = None

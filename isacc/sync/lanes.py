@@ -1,0 +1,69 @@
+"""Who works which lane: at most one worker per lane at a time, and no lane left idle with
+work in it.
+
+Every request to work a lane marks it dirty before trying its lock. The holder clears the mark
+before each pass and looks at it again after letting the lock go, so work that arrived while
+it was busy is never stranded: either its own job got the lock, or the holder sees the mark.
+"""
+
+from rq import Queue
+
+from isacc.extensions import db
+from isacc.models import Status, SyncActivity
+from isacc.models.base import utcnow
+from isacc.redis_conn import get_redis
+from isacc.sync.engine import run_lane
+
+QUEUE = "isacc"
+LOCK_SECONDS = 300
+
+
+def _key(store_id: int, outlet_id: int | None) -> str:
+    return f"isacc:lane:{store_id}:{outlet_id if outlet_id is not None else 'store'}"
+
+
+def queue() -> Queue:
+    return Queue(QUEUE, connection=get_redis())
+
+
+def enqueue_lane(store_id: int, outlet_id: int | None) -> None:
+    get_redis().set(_key(store_id, outlet_id) + ":dirty", 1)
+    queue().enqueue("jobs.sync.work_lane", store_id, outlet_id, result_ttl=0,
+                    failure_ttl=7 * 24 * 3600, job_timeout=LOCK_SECONDS * 4)
+
+
+def work_lane(store_id: int, outlet_id: int | None) -> None:
+    """Work the lane until it has nothing ready, unless another worker already is."""
+    redis = get_redis()
+    key = _key(store_id, outlet_id)
+    redis.set(key + ":dirty", 1)
+    lock = redis.lock(key + ":lock", timeout=LOCK_SECONDS)
+    while lock.acquire(blocking=False):
+        try:
+            redis.delete(key + ":dirty")
+            woken = run_lane(store_id, outlet_id, keep_going=lock.reacquire)
+        finally:
+            lock.release()
+        for other in woken:
+            enqueue_lane(*other)
+        if not redis.exists(key + ":dirty"):
+            return
+
+
+def lanes_due() -> set[tuple[int, int | None]]:
+    """Lanes with due pending activities nobody holds: what the scheduler tick and the
+    reconciler enqueue (after a Redis loss, a crash, or a scheduled time arriving)."""
+    now = utcnow()
+    rows = db.session.execute(
+        db.select(SyncActivity.store_id, SyncActivity.outlet_id).distinct().where(
+            SyncActivity.status == Status.PENDING, SyncActivity.due_at <= now,
+            (SyncActivity.claimed_until.is_(None)) | (SyncActivity.claimed_until < now))
+    ).all()
+    return {(row.store_id, row.outlet_id) for row in rows}
+
+
+def dispatch_due() -> int:
+    lanes = lanes_due()
+    for lane in lanes:
+        enqueue_lane(*lane)
+    return len(lanes)
