@@ -11,8 +11,8 @@ from isacc.extensions import csrf, db
 from isacc.inbound import openapi, signing
 from isacc.inbound.schemas import EVENTS
 from isacc.models import Store
-from isacc.redis_conn import get_redis
 from isacc.models.base import utcnow
+from isacc.redis_conn import get_redis
 from isacc.sync.ingest import EventRefused, ingest
 from isacc.sync.lanes import enqueue_lane
 
