@@ -28,6 +28,14 @@ def demo(if_empty: bool) -> None:
         click.echo(f"  {role.value:<8} {email}  password: {password}")
 
 
+@isacc_cli.command("reconcile")
+def reconcile() -> None:
+    """Enqueue every lane with due pending work (after a Redis loss or a crash)."""
+    from isacc.sync.lanes import dispatch_due
+
+    click.echo(f"Enqueued {dispatch_due()} lane(s) with due work.")
+
+
 @isacc_cli.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", default="")

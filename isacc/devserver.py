@@ -13,6 +13,7 @@ from isacc.config import INSTANCE
 from isacc.demo import DEMO_LOGINS, build_demo, demo_exists
 from isacc.redis_conn import redis_available
 from isacc.sandbox.settings import DEFAULTS
+from isacc.sync.lanes import QUEUE
 
 SANDBOX_USER, SANDBOX_PASSWORD = DEFAULTS["USER_EMAIL"], DEFAULTS["USER_PASSWORD"]
 
@@ -42,10 +43,11 @@ def main() -> int:
         redis_url = app.config["REDIS_URL"]
 
     if redis_up:
-        print(f"Redis: {redis_url}")
+        print(f"Redis: {redis_url} (a sync worker and the scheduler run beside the web app)")
     else:
-        print(f"Redis is not reachable at {redis_url}: sign-in throttling is kept per process "
-              "until it is. Start Redis and restart `make run` for the full set-up.")
+        print(f"Redis is not reachable at {redis_url}: the web app runs, events are stored, "
+              "and sign-in throttling is kept per process, but nothing is sent to Accurate "
+              "until Redis runs. Start Redis and restart `make run`.")
     sandbox_port = _local_sandbox_port(app.config["ACCURATE_ACCOUNT_URL"])
     print(f"\n  isacc is running at http://{host}:{port}/")
     if sandbox_port:
@@ -64,6 +66,12 @@ def main() -> int:
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "isacc.sandbox", "--host", host, "--port", sandbox_port,
              "--data-dir", str(INSTANCE / "sandbox")]))
+    if redis_up:
+        rq = [sys.executable, "-m", "rq.cli"]
+        children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [*rq, "worker", "--url", redis_url, "--with-scheduler", QUEUE]))
+        children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [*rq, "cron", "--url", redis_url, "jobs.cron"]))
     # Stopped by Ctrl-C or by a process manager's SIGTERM alike: never leave a child behind.
     signal.signal(signal.SIGTERM, _interrupt)
     try:

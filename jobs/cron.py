@@ -1,0 +1,14 @@
+"""`rq cron jobs.cron`: the one scheduler process.
+
+Every minute it enqueues each lane with due work: documents whose scheduled hour arrived,
+retries whose backoff ended, and (as the reconciler) anything pending that lost its job when
+Redis was emptied or a worker died. Store hours live in the database and change at run time,
+so one tick with a per-store "due?" check replaces a cron entry per store.
+"""
+
+from rq import cron
+
+from isacc.sync.lanes import QUEUE
+from jobs.sync import dispatch_due
+
+cron.register(dispatch_due, QUEUE, interval=60, result_ttl=300, name="dispatch-due")
