@@ -45,9 +45,9 @@ def main() -> int:
     if redis_up:
         print(f"Redis: {redis_url} (a sync worker and the scheduler run beside the web app)")
     else:
-        print(f"Redis is not reachable at {redis_url}: the web app runs, events are stored, "
-              "and sign-in throttling is kept per process, but nothing is sent to Accurate "
-              "until Redis runs. Start Redis and restart `make run`.")
+        print(f"Redis is not reachable at {redis_url}: a local worker (no queue, one process, "
+              "polling every 2 s) sends to Accurate instead, and sign-in throttling is kept "
+              "per process. Start Redis and restart `make run` for the production set-up.")
     sandbox_port = _local_sandbox_port(app.config["ACCURATE_ACCOUNT_URL"])
     print(f"\n  isacc is running at http://{host}:{port}/")
     if sandbox_port:
@@ -72,6 +72,9 @@ def main() -> int:
             [*rq, "worker", "--url", redis_url, "--with-scheduler", QUEUE]))
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [*rq, "cron", "--url", redis_url, "jobs.cron"]))
+    else:
+        children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "isacc.local_worker"]))
     # Stopped by Ctrl-C or by a process manager's SIGTERM alike: never leave a child behind.
     signal.signal(signal.SIGTERM, _interrupt)
     try:

@@ -21,11 +21,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_launcher_serves_login_and_the_printed_owner_login_reaches_the_overview(tmp_path):
+@pytest.mark.parametrize(("redis_url", "says"), [
+    (REDIS_TEST_URL, "a sync worker and the scheduler run beside the web app"),
+    ("redis://127.0.0.1:1/0", "a local worker (no queue"),  # no Redis: it still works
+])
+def test_launcher_serves_login_and_the_printed_owner_login_reaches_the_overview(
+        tmp_path, redis_url, says):
     port, sandbox_port = free_port(), free_port()
     sandbox = f"http://127.0.0.1:{sandbox_port}"
     env = dict(os.environ, ISACC_INSTANCE_PATH=str(tmp_path), ISACC_PORT=str(port),
-               REDIS_URL=REDIS_TEST_URL, ACCURATE_ACCOUNT_URL=sandbox)
+               REDIS_URL=redis_url, ACCURATE_ACCOUNT_URL=sandbox)
     env.pop("DATABASE_URL", None)  # make run's default: the embedded SQLite file
     launcher = subprocess.Popen([sys.executable, "-m", "isacc.devserver"], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -37,7 +42,7 @@ def test_launcher_serves_login_and_the_printed_owner_login_reaches_the_overview(
             if "Press Ctrl-C" in line:
                 break
         output = "".join(printed)
-        assert f"http://127.0.0.1:{port}/" in output
+        assert f"http://127.0.0.1:{port}/" in output and says in output
         owner = re.search(r"owner\s+(\S+)\s+password: (\S+)", output)
         assert owner, output
         base = f"http://127.0.0.1:{port}"

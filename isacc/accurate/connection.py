@@ -2,6 +2,7 @@
 store at a time, across every process), the database session renewed when it lapses, and a
 refused refresh turned into "reconnect Accurate" instead of a failure on every row."""
 
+import threading
 from datetime import timedelta
 
 from flask import current_app
@@ -9,7 +10,7 @@ from flask import current_app
 from isacc.accurate import account, oauth
 from isacc.accurate.client import AccurateClient, DatabaseAccess
 from isacc.accurate.errors import FinalError, NotConnected, ReconnectRequired, SessionExpired
-from isacc.accurate.limiter import SharedLimiter
+from isacc.accurate.limiter import LocalLimiter, SharedLimiter
 from isacc.extensions import db
 from isacc.models import AccurateConnection, ConnectionStatus, Store
 from isacc.models.base import utcnow
@@ -60,10 +61,29 @@ def client_for(store: Store) -> AccurateClient:
     return AccurateClient(
         DatabaseAccess(connection.database_id, connection.host, connection.access_token,
                        connection.session_id),
-        limiter=SharedLimiter(get_redis()),
+        limiter=_limiter(),
         renew_session=lambda: _renew_session(connection),
         refresh_access=lambda: _refresh(connection, force=True),
     )
+
+
+def _local() -> bool:
+    """The local worker of `make run` without Redis: one process, so in-process limits."""
+    return bool(current_app.config.get("ISACC_LOCAL_WORKER"))
+
+
+def _limiter():
+    if not _local():
+        return SharedLimiter(get_redis())
+    return current_app.extensions.setdefault("isacc_local_limiter", LocalLimiter())
+
+
+def _lock(name: str):
+    if not _local():
+        return get_redis().lock(name, timeout=REFRESH_LOCK_SECONDS,
+                                blocking_timeout=REFRESH_LOCK_SECONDS)
+    locks = current_app.extensions.setdefault("isacc_local_locks", {})
+    return locks.setdefault(name, threading.Lock())
 
 
 def _connected(store: Store, need_database: bool = True) -> AccurateConnection:
@@ -87,9 +107,7 @@ def _refresh(connection: AccurateConnection, force: bool = False) -> str:
     so a store's refresh token is spent once (Accurate rotates it on every refresh).
     """
     before = connection.access_token
-    lock = get_redis().lock(f"isacc:accurate-refresh:{connection.store_id}",
-                            timeout=REFRESH_LOCK_SECONDS, blocking_timeout=REFRESH_LOCK_SECONDS)
-    with lock:
+    with _lock(f"isacc:accurate-refresh:{connection.store_id}"):
         db.session.refresh(connection)
         if connection.status == ConnectionStatus.NEEDS_RECONNECT:
             raise ReconnectRequired()

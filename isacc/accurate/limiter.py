@@ -6,8 +6,10 @@ workers on machines with skewed clocks still agree. An in-flight slot is a lease
 dies holding one frees it when the lease runs out.
 """
 
+import threading
 import time
 import uuid
+from collections import defaultdict, deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -86,3 +88,40 @@ class SharedLimiter:
             yield
         finally:
             self.redis.zrem(keys[1], token)
+
+
+class LocalLimiter:
+    """The same limits kept inside one process, for the local worker `make run` starts when
+    there is no Redis (one process alone cannot share a limit, nor needs to)."""
+
+    def __init__(self, limits: Limits | None = None):
+        self.limits = limits or Limits()
+        self.lock = threading.Condition()
+        self.sent: dict[str, deque] = defaultdict(deque)
+        self.in_flight: dict[str, int] = defaultdict(int)
+
+    @contextmanager
+    def slot(self, database: str, patience: float = 120.0):
+        window = self.limits.window_ms / 1000
+        deadline = time.monotonic() + patience
+        with self.lock:
+            while True:
+                now = time.monotonic()
+                sent = self.sent[database]
+                while sent and sent[0] <= now - window:
+                    sent.popleft()
+                if len(sent) < self.limits.rate and \
+                        self.in_flight[database] < self.limits.max_in_flight:
+                    break
+                wait = (sent[0] + window - now) if len(sent) >= self.limits.rate else 0.05
+                if now + wait > deadline:
+                    raise LimiterTimeout(f"no Accurate request slot for database {database}")
+                self.lock.wait(wait)
+            sent.append(now)
+            self.in_flight[database] += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.in_flight[database] -= 1
+                self.lock.notify_all()
