@@ -54,6 +54,14 @@ def load(overrides: dict | None = None) -> dict:
         "ACCURATE_ACCOUNT_URL": env("ACCURATE_ACCOUNT_URL", "http://127.0.0.1:5100"),
         "ACCURATE_CLIENT_ID": env("ACCURATE_CLIENT_ID", "isacc-sandbox"),
         "ACCURATE_CLIENT_SECRET": env("ACCURATE_CLIENT_SECRET", "isacc-sandbox-secret"),
+        # How long a worker's claim on a row, and its hold on a lane, last without renewal:
+        # the time a killed worker's work waits before another worker takes it over.
+        "CLAIM_SECONDS": int(env("ISACC_CLAIM_SECONDS", "300")),
+        "LANE_LOCK_SECONDS": int(env("ISACC_LANE_LOCK_SECONDS", "300")),
+        # Retryable failures (429, 5xx, time-outs) back off up to this long between attempts,
+        # and fail the row, visibly, after this many attempts (about 20 minutes of trying).
+        "RETRY_CAP_SECONDS": float(env("ISACC_RETRY_CAP_SECONDS", "60")),
+        "RETRY_ATTEMPTS": int(env("ISACC_RETRY_ATTEMPTS", "25")),
         "LOGIN_ATTEMPTS": int(env("ISACC_LOGIN_ATTEMPTS", "10")),
         "LOGIN_WINDOW_SECONDS": int(env("ISACC_LOGIN_WINDOW_SECONDS", "900")),
         # Cookies: never readable by scripts, not sent on cross-site posts, HTTPS-only in

@@ -183,6 +183,21 @@ class AccurateClient:
         rows = [row for row in page.get("d") or [] if str(row.get(field)) == str(number)]
         return rows[0] if rows else None
 
+    def find_numbers(self, module: str, numbers: list[str]) -> dict[str, dict]:
+        """Which of these numbers Accurate has, 100 per call: number -> {id, number}."""
+        field = NUMBER_FIELD.get(module, "number")
+        found: dict[str, dict] = {}
+        for start in range(0, len(numbers), PAGE_SIZE):
+            chunk = numbers[start:start + PAGE_SIZE]
+            # Several values of one EQUAL filter match any of them [C: val[0], val[1]...].
+            params = {f"filter.{field}.op": "EQUAL", "fields": f"id,{field}",
+                      "sp.pageSize": PAGE_SIZE}
+            params.update({f"filter.{field}.val[{i}]": n for i, n in enumerate(chunk)})
+            for row in self.call(module, "list", params=params).get("d") or []:
+                if str(row.get(field)) in chunk:
+                    found[str(row[field])] = row
+        return found
+
     def list(self, module: str, *, fields: str = "id", filters: dict | None = None,
              page_size: int = PAGE_SIZE) -> Iterator[dict]:
         """Every row matching `filters`, page after page."""

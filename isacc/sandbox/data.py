@@ -20,7 +20,7 @@ from isacc.sandbox.params import unflatten
 bp = Blueprint("data", __name__)
 ACTION_SCOPE = {"save": "save", "bulk-save": "save", "delete": "delete"}
 OPERATORS = {
-    "EQUAL": lambda v, a: v == a[0],
+    "EQUAL": lambda v, a: v in a,  # several values: any of them
     "NOT_EQUAL": lambda v, a: v != a[0],
     "CONTAIN": lambda v, a: a[0].lower() in v.lower(),
     "GREATER_THAN": lambda v, a: _num(v) > _num(a[0]),

@@ -14,6 +14,7 @@ import os
 import socket
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import and_, or_, update
 from sqlalchemy.orm import aliased
 
@@ -44,8 +45,6 @@ from isacc.models.base import utcnow
 from isacc.sync import documents
 
 BATCH = 100  # bulk-save's limit
-CLAIM = timedelta(minutes=5)
-MAX_ATTEMPTS = 10
 MODULES = {
     ActivityKind.CUSTOMER: "customer",
     ActivityKind.SALES_INVOICE: "sales-invoice",
@@ -93,7 +92,8 @@ def claim(ids: list[int], worker: str, now) -> list[SyncActivity]:
         update(SyncActivity)
         .where(SyncActivity.id.in_(ids), SyncActivity.status == Status.PENDING,
                or_(SyncActivity.claimed_until.is_(None), SyncActivity.claimed_until < now))
-        .values(claimed_by=worker, claimed_until=now + CLAIM)
+        .values(claimed_by=worker,
+                claimed_until=now + timedelta(seconds=current_app.config["CLAIM_SECONDS"]))
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -232,12 +232,13 @@ def _send(store: Store, client: AccurateClient, kind: ActivityKind,
         activity.attempts += 1
     db.session.commit()
     try:
+        # One look-up for every row whose earlier attempt may have saved it.
+        found = client.find_numbers(module, [a.accurate_number for a, _ in to_save
+                                             if a.id in uncertain and a.accurate_number])
         remaining = []
         for activity, payload in to_save:
-            found = (client.find_by_number(module, activity.accurate_number)
-                     if activity.id in uncertain and activity.accurate_number else None)
-            if found:
-                _succeed(activity, found)
+            if activity.accurate_number in found:
+                _succeed(activity, found[activity.accurate_number])
             else:
                 remaining.append((activity, payload))
         if len(remaining) == 1:
@@ -299,11 +300,13 @@ def _fail(activity: SyncActivity, error: AccurateError) -> None:
 
 
 def _retry_later(activity: SyncActivity, error: RetryableError) -> None:
-    if activity.attempts >= MAX_ATTEMPTS:
+    config = current_app.config
+    if activity.attempts >= config["RETRY_ATTEMPTS"]:
         _fail(activity, AccurateError(
             f"Accurate kept failing after {activity.attempts} attempts: {error.reason}",
             "Check that Accurate is up, then refresh this row."))
         return
-    activity.due_at = utcnow() + timedelta(seconds=backoff(activity.attempts, error.retry_after))
+    wait = backoff(activity.attempts, error.retry_after, cap=config["RETRY_CAP_SECONDS"])
+    activity.due_at = utcnow() + timedelta(seconds=wait)
     activity.reason, activity.next_step = error.reason, error.next_step
     activity.claimed_by = activity.claimed_until = None

@@ -6,6 +6,7 @@ before each pass and looks at it again after letting the lock go, so work that a
 it was busy is never stranded: either its own job got the lock, or the holder sees the mark.
 """
 
+from flask import current_app
 from rq import Queue
 
 from isacc.extensions import db
@@ -15,7 +16,6 @@ from isacc.redis_conn import get_redis
 from isacc.sync.engine import run_lane
 
 QUEUE = "isacc"
-LOCK_SECONDS = 300
 
 
 def _key(store_id: int, outlet_id: int | None) -> str:
@@ -29,7 +29,7 @@ def queue() -> Queue:
 def enqueue_lane(store_id: int, outlet_id: int | None) -> None:
     get_redis().set(_key(store_id, outlet_id) + ":dirty", 1)
     queue().enqueue("jobs.sync.work_lane", store_id, outlet_id, result_ttl=0,
-                    failure_ttl=7 * 24 * 3600, job_timeout=LOCK_SECONDS * 4)
+                    failure_ttl=7 * 24 * 3600, job_timeout=3600)
 
 
 def work_lane(store_id: int, outlet_id: int | None) -> None:
@@ -37,7 +37,7 @@ def work_lane(store_id: int, outlet_id: int | None) -> None:
     redis = get_redis()
     key = _key(store_id, outlet_id)
     redis.set(key + ":dirty", 1)
-    lock = redis.lock(key + ":lock", timeout=LOCK_SECONDS)
+    lock = redis.lock(key + ":lock", timeout=current_app.config["LANE_LOCK_SECONDS"])
     while lock.acquire(blocking=False):
         try:
             redis.delete(key + ":dirty")

@@ -184,3 +184,11 @@ def test_form_encoded_flat_keys_are_accepted_too(connected):
 def test_dates_are_written_the_accurate_way():
     from datetime import date
     assert accurate_date(date(2026, 3, 1)) == "01/03/2026"
+
+
+def test_many_numbers_are_looked_up_in_one_call(client, sandbox):
+    client.bulk_save("customer", [{"customerNo": f"N-{i}", "name": f"N {i}"} for i in range(5)])
+    before = sandbox.admin("stats")["101"]["requests"]
+    found = client.find_numbers("customer", ["N-1", "N-3", "N-404"])
+    assert set(found) == {"N-1", "N-3"} and found["N-3"]["id"]
+    assert sandbox.admin("stats")["101"]["requests"] - before == 1

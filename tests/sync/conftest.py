@@ -55,8 +55,8 @@ class Shop:
         return db.session.get(SyncActivity, activity_id)
 
 
-@pytest.fixture
-def shop(app, client, sandbox):
+def setup_shop(client, sandbox):
+    """A store connected to `sandbox`, two mapped outlets, items K-1 and R-1 in stock."""
     current_app.config.update(sandbox_config(sandbox))
     store = make_store("Kopi Nusantara", customer_id_mapping=True)
     db.session.commit()
@@ -75,9 +75,14 @@ def shop(app, client, sandbox):
             payment_accounts=[OutletPaymentAccount(payment_method="cash",
                                                    account_no="1-10001")]))
     db.session.commit()
-    shop = Shop(client, store, sandbox)
+    accurate = connection.client_for(store)
     for sku in ("K-1", "R-1"):
-        shop.accurate.save("item", {"no": sku, "name": sku, "detailOpenBalance": [
-            {"quantity": 100, "unitCost": 9000, "warehouseName": "Gudang Kemang"},
-            {"quantity": 100, "unitCost": 9000, "warehouseName": "Gudang Senopati"}]})
-    return shop
+        accurate.save("item", {"no": sku, "name": sku, "detailOpenBalance": [
+            {"quantity": 100000, "unitCost": 9000, "warehouseName": "Gudang Kemang"},
+            {"quantity": 100000, "unitCost": 9000, "warehouseName": "Gudang Senopati"}]})
+    return store
+
+
+@pytest.fixture
+def shop(app, client, sandbox):
+    return Shop(client, setup_shop(client, sandbox), sandbox)

@@ -26,7 +26,7 @@ def test_an_order_becomes_an_invoice_and_receipts_with_the_mdr_fee(shop):
         {"accountNo": "6-60201", "amount": 140, "discountNotes": "iSellerPay MDR"}]
     stock = {w["name"]: w["balance"]
              for w in shop.accurate.detail("item", no="K-1")["detailWarehouseData"]}
-    assert stock["Gudang Kemang"] == 98
+    assert stock["Gudang Kemang"] == 100000 - 2
 
 
 def test_customer_id_mapping_on_keeps_the_id_otherwise_accurate_numbers_it(shop):
