@@ -101,7 +101,7 @@ EXPLANATIONS: list[tuple[re.Pattern, str, str]] = [
     (re.compile(r"(?:Akun|Perkiraan)\W+[\"']?([^\"'\s]+)[\"']?\W+tidak (?:ditemukan|ada)", re.I),
      "Account {0} is not in Accurate's chart of accounts.",
      "Choose an existing account in the outlet mapping, then refresh."),
-    (re.compile(r"Nomor\W+[\"']?([^\"'\s]+)[\"']?.*sudah (?:digunakan|ada|dipakai)", re.I),
+    (re.compile(r"Nomor\W+[\"']?(.+?)[\"']?\s+sudah (?:digunakan|ada|dipakai)", re.I),
      "Accurate already has a document numbered {0}.",
      "Check that document in Accurate; if it is this one, nothing more is needed."),
     (re.compile(r"lebih besar dari sisa tagihan|sudah lunas", re.I),

@@ -192,3 +192,20 @@ def test_many_numbers_are_looked_up_in_one_call(client, sandbox):
     found = client.find_numbers("customer", ["N-1", "N-3", "N-404"])
     assert set(found) == {"N-1", "N-3"} and found["N-3"]["id"]
     assert sandbox.admin("stats")["101"]["requests"] - before == 1
+
+
+def test_branches_and_warehouses_can_be_added_and_listed(client):
+    client.save("branch", {"name": "Surabaya"})
+    client.save("warehouse", {"name": "Gudang Tunjungan"})
+    branches = [row["name"] for row in client.list("branch", fields="name")]
+    warehouses = [row["name"] for row in client.list("warehouse", fields="name")]
+    assert "Surabaya" in branches and "Gudang Tunjungan" in warehouses
+    with pytest.raises(FinalError, match="already has a document numbered Gudang Tunjungan"):
+        client.save("warehouse", {"name": "Gudang Tunjungan"})
+
+
+def test_the_sandbox_shows_a_person_the_documents_that_arrived(client, sandbox):
+    client.save("sales-invoice", invoice("INV-SEEN"))
+    page = requests.get(f"{sandbox.url}/sandbox/db/101", timeout=5)
+    assert page.status_code == 200 and "INV-SEEN" in page.text
+    assert requests.get(f"{sandbox.url}/sandbox/db/999", timeout=5).status_code == 404

@@ -135,3 +135,29 @@ def test_many_due_invoices_go_through_bulk_save_100_at_a_time(shop):
     assert calls == 2  # 150 invoices: two bulk-save calls
     statuses = db.session.scalars(db.text("SELECT status FROM sync_activity")).all()
     assert set(statuses) == {"success"} and len(statuses) == 150
+
+
+def test_a_stock_adjustment_and_register_cash_in_and_out_reach_accurate(shop):
+    [adjustment_id] = shop.send("stock-adjustments", stock_adjustment={
+        "id": "a1", "number": "ADJ-1", "outlet_id": "OUT-2", "adjusted_at": T0,
+        "reason": "Rusak", "lines": [{"sku": "R-1", "quantity_change": -2},
+                                     {"sku": "K-1", "quantity_change": 5, "unit_cost": 9000}]})
+    [cash_in_id] = shop.send("deposits", deposit={
+        "id": "d1", "outlet_id": "OUT-1", "direction": "in", "amount": 500000,
+        "description": "Modal kasir", "deposited_at": T0})
+    [cash_out_id] = shop.send("deposits", deposit={
+        "id": "d2", "outlet_id": "OUT-1", "direction": "out", "amount": 200000,
+        "deposited_at": T0})
+    shop.drain()
+    for activity_id in (adjustment_id, cash_in_id, cash_out_id):
+        assert shop.activity(activity_id).status == Status.SUCCESS
+    adjustment = shop.accurate.detail("item-adjustment", number="ADJ-1")
+    assert adjustment["branchName"] == "Jakarta"
+    assert [(d["itemNo"], d["itemAdjustmentType"], d["quantity"], d["warehouseName"])
+            for d in adjustment["detailItem"]] == [
+        ("R-1", "ADJUSTMENT_OUT", 2, "Gudang Senopati"),
+        ("K-1", "ADJUSTMENT_IN", 5, "Gudang Senopati")]
+    cash_in = shop.accurate.detail("other-deposit", number="DEP-d1")
+    assert (cash_in["bankNo"], cash_in["detailAccount"][0]["amount"]) == ("1-10001", 500000)
+    cash_out = shop.accurate.detail("other-payment", number="DEP-d2")
+    assert cash_out["detailAccount"][0]["accountNo"] == "4-40000"
