@@ -67,9 +67,21 @@ class _Lookup:
                                   "message": f"unknown {what} {iseller_id!r}: send it first"})
         return found
 
+    def products(self, lines, where: str) -> list:
+        """The product of each line (None where the line names none)."""
+        return [self.find(Product, line.product_id, f"{where}.{i}.product_id", "product")
+                for i, line in enumerate(lines)]
+
     def check(self) -> None:
         if self.problems:
             raise EventRefused(self.problems)
+
+
+def _planned(store: Store, record, planner) -> Ingested:
+    """Store a document and plan its sync activities."""
+    db.session.add(record)
+    db.session.flush()
+    return Ingested(activities=planner(store, record))
 
 
 def ingest(store: Store, event_type: str, event: schemas.Event) -> Ingested:
@@ -167,8 +179,7 @@ def _sales_order(store: Store, event: schemas.OrderEvent) -> Ingested:
     outlet = lookup.find(Outlet, data.outlet_id, "order.outlet_id", "outlet")
     shift = lookup.find(RegisterShift, data.shift_id, "order.shift_id", "shift")
     customer = lookup.find(Customer, data.customer_id, "order.customer_id", "customer")
-    products = [lookup.find(Product, line.product_id, f"order.lines.{i}.product_id", "product")
-                for i, line in enumerate(data.lines)]
+    products = lookup.products(data.lines, "order.lines")
     if db.session.scalar(db.select(SalesOrder.id).where(
             SalesOrder.store_id == store.id, SalesOrder.order_number == data.number)):
         lookup.problems.append({"field": "order.number",
@@ -190,9 +201,7 @@ def _sales_order(store: Store, event: schemas.OrderEvent) -> Ingested:
         order.payments.append(SalesPayment(
             method=payment.method, amount=payment.amount, mdr_fee=payment.mdr_fee,
             reference=payment.reference, paid_at=payment.paid_at or data.ordered_at))
-    db.session.add(order)
-    db.session.flush()
-    return Ingested(activities=plan.plan_sales_order(store, order))
+    return _planned(store, order, plan.plan_sales_order)
 
 
 def _transfer(store: Store, event: schemas.TransferEvent) -> Ingested:
@@ -202,8 +211,7 @@ def _transfer(store: Store, event: schemas.TransferEvent) -> Ingested:
     lookup = _Lookup(store)
     source = lookup.find(Outlet, data.from_outlet_id, "transfer.from_outlet_id", "outlet")
     target = lookup.find(Outlet, data.to_outlet_id, "transfer.to_outlet_id", "outlet")
-    products = [lookup.find(Product, line.product_id, f"transfer.lines.{i}.product_id",
-                            "product") for i, line in enumerate(data.lines)]
+    products = lookup.products(data.lines, "transfer.lines")
     lookup.check()
     transfer = Transfer(
         store_id=store.id, iseller_id=data.id, number=data.number, from_outlet_id=source.id,
@@ -213,9 +221,7 @@ def _transfer(store: Store, event: schemas.TransferEvent) -> Ingested:
                             quantity=line.quantity)
                for line, p in zip(data.lines, products, strict=True)],
     )
-    db.session.add(transfer)
-    db.session.flush()
-    return Ingested(activities=plan.plan_transfer(store, transfer))
+    return _planned(store, transfer, plan.plan_transfer)
 
 
 def _stock_opname(store: Store, event: schemas.OpnameEvent) -> Ingested:
@@ -224,8 +230,7 @@ def _stock_opname(store: Store, event: schemas.OpnameEvent) -> Ingested:
         return Ingested(duplicate=True)
     lookup = _Lookup(store)
     outlet = lookup.find(Outlet, data.outlet_id, "stock_opname.outlet_id", "outlet")
-    products = [lookup.find(Product, line.product_id, f"stock_opname.lines.{i}.product_id",
-                            "product") for i, line in enumerate(data.lines)]
+    products = lookup.products(data.lines, "stock_opname.lines")
     lookup.check()
     opname = StockOpname(
         store_id=store.id, iseller_id=data.id, number=data.number, outlet_id=outlet.id,
@@ -235,9 +240,7 @@ def _stock_opname(store: Store, event: schemas.OpnameEvent) -> Ingested:
                                counted_quantity=line.counted_quantity, unit_cost=line.unit_cost)
                for line, p in zip(data.lines, products, strict=True)],
     )
-    db.session.add(opname)
-    db.session.flush()
-    return Ingested(activities=plan.plan_stock_opname(store, opname))
+    return _planned(store, opname, plan.plan_stock_opname)
 
 
 def _stock_adjustment(store: Store, event: schemas.AdjustmentEvent) -> Ingested:
@@ -246,9 +249,7 @@ def _stock_adjustment(store: Store, event: schemas.AdjustmentEvent) -> Ingested:
         return Ingested(duplicate=True)
     lookup = _Lookup(store)
     outlet = lookup.find(Outlet, data.outlet_id, "stock_adjustment.outlet_id", "outlet")
-    products = [lookup.find(Product, line.product_id,
-                            f"stock_adjustment.lines.{i}.product_id", "product")
-                for i, line in enumerate(data.lines)]
+    products = lookup.products(data.lines, "stock_adjustment.lines")
     lookup.check()
     adjustment = StockAdjustment(
         store_id=store.id, iseller_id=data.id, number=data.number, outlet_id=outlet.id,
@@ -258,9 +259,7 @@ def _stock_adjustment(store: Store, event: schemas.AdjustmentEvent) -> Ingested:
                                    unit_cost=line.unit_cost)
                for line, p in zip(data.lines, products, strict=True)],
     )
-    db.session.add(adjustment)
-    db.session.flush()
-    return Ingested(activities=plan.plan_stock_adjustment(store, adjustment))
+    return _planned(store, adjustment, plan.plan_stock_adjustment)
 
 
 def _deposit(store: Store, event: schemas.DepositEvent) -> Ingested:
@@ -276,9 +275,7 @@ def _deposit(store: Store, event: schemas.DepositEvent) -> Ingested:
         direction=DepositDirection(data.direction), amount=data.amount,
         description=data.description, deposited_at=data.deposited_at,
     )
-    db.session.add(deposit)
-    db.session.flush()
-    return Ingested(activities=plan.plan_deposit(store, deposit))
+    return _planned(store, deposit, plan.plan_deposit)
 
 
 HANDLERS = {
