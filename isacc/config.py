@@ -66,6 +66,7 @@ def load(overrides: dict | None = None) -> dict:
         "LOGIN_WINDOW_SECONDS": int(env("ISACC_LOGIN_WINDOW_SECONDS", "900")),
         # Cookies: never readable by scripts, not sent on cross-site posts, HTTPS-only in
         # production (development serves plain HTTP on localhost).
+        "SESSION_COOKIE_NAME": "isacc_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -34,6 +34,8 @@ def create_sandbox_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder="templates")
     app.config.update(config)
     app.config["SECRET_KEY"] = config.get("SECRET_KEY") or secrets.token_hex(16)
+    # Cookies ignore ports: on one machine isacc's own session cookie must not be replaced.
+    app.config["SESSION_COOKIE_NAME"] = "accurate_sandbox_session"
     app.extensions["sandbox"] = Sandbox(data_dir, config)
 
     from isacc.sandbox import account, admin, data

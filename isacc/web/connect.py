@@ -1,14 +1,98 @@
-"""The store's link to Accurate."""
+"""Connecting a store to Accurate: OAuth consent, then the choice of database."""
 
-from flask import Blueprint, g
+from flask import Blueprint, abort, current_app, flash, g, request, session, url_for
+from flask_login import current_user
 
-from isacc.access import Rule, allow
-from isacc.web.pages import page
+from isacc.access import ALLOWED_ROLES, Rule, allow, can_see_store
+from isacc.accurate import account, connection, oauth
+from isacc.accurate.errors import AccurateError
+from isacc.extensions import db
+from isacc.models import Store
+from isacc.web.pages import go, page
 
-bp = Blueprint("connect", __name__, url_prefix="/stores/<int:store_id>/connect")
+bp = Blueprint("connect", __name__)
+STATE_KEY = "accurate_oauth"
 
 
-@bp.route("/")
+@bp.route("/stores/<int:store_id>/connect/")
 @allow(Rule.STORE_VIEW)
 def show(store_id):
-    return page("connect.html", connection=g.store.accurate)
+    can_manage = current_user.role in ALLOWED_ROLES[Rule.STORE_MANAGE]
+    return page("connect.html", connection=g.store.accurate, can_manage=can_manage)
+
+
+@bp.route("/stores/<int:store_id>/connect/start", methods=["POST"])
+@allow(Rule.STORE_MANAGE)
+def start(store_id):
+    redirect_uri = url_for("connect.callback", _external=True)
+    target, state = oauth.authorization_url(current_app.config, redirect_uri)
+    # The state ties Accurate's answer to this browser session and this store.
+    session[STATE_KEY] = {"state": state, "store_id": store_id, "redirect_uri": redirect_uri}
+    return go(target)
+
+
+@bp.route("/connect/callback")
+@allow(Rule.SIGNED_IN)
+def callback():
+    expected = session.pop(STATE_KEY, None)
+    if not expected or request.args.get("state") != expected["state"]:
+        flash("That Accurate sign-in did not start here (or it was already used). "
+              "Click Connect to Accurate to try again.", "error")
+        return go(url_for("stores.home"))
+    store_id = expected["store_id"]
+    if not can_see_store(current_user, store_id) or \
+            current_user.role not in ALLOWED_ROLES[Rule.STORE_MANAGE]:
+        abort(404)
+    back = url_for("connect.show", store_id=store_id)
+    if request.args.get("error"):
+        flash("Accurate access was not given, so nothing changed. Click Connect to Accurate "
+              "and choose Give Access to connect.", "error")
+        return go(back)
+    store = db.get_or_404(Store, store_id)
+    try:
+        token = oauth.exchange_code(current_app.config, expected["redirect_uri"],
+                                    request.args.get("code", ""))
+    except AccurateError as error:
+        flash(f"{error.reason} {error.next_step}", "error")
+        return go(back)
+    connection.save_token(store, token)
+    return go(url_for("connect.database", store_id=store_id))
+
+
+@bp.route("/stores/<int:store_id>/connect/database", methods=["GET", "POST"])
+@allow(Rule.STORE_MANAGE)
+def database(store_id):
+    link = g.store.accurate
+    if link is None:
+        flash("Connect to Accurate first.", "error")
+        return go(url_for("connect.show", store_id=store_id))
+    try:
+        databases = account.database_list(current_app.config, link.access_token)
+    except AccurateError as error:
+        flash(f"{error.reason} {error.next_step}", "error")
+        return go(url_for("connect.show", store_id=store_id))
+    error = None
+    if request.method == "POST":
+        chosen = next((d for d in databases
+                       if str(d["id"]) == request.form.get("database_id")), None)
+        if chosen is None:
+            error = "Choose one of your Accurate databases."
+        else:
+            try:
+                connection.choose_database(g.store, int(chosen["id"]), chosen["alias"])
+            except AccurateError as failure:
+                error = f"{failure.reason} {failure.next_step}"
+            else:
+                flash(f"Connected to Accurate database {chosen['alias']}.", "info")
+                return go(url_for("overview.show", store_id=store_id))
+    return page("connect_database.html", databases=databases, error=error,
+                chosen=link.database_id)
+
+
+@bp.route("/stores/<int:store_id>/connect/disconnect", methods=["POST"])
+@allow(Rule.STORE_MANAGE)
+def disconnect(store_id):
+    connection.disconnect(g.store)
+    flash("Disconnected from Accurate: isacc forgot its access and sends nothing until you "
+          "connect again.", "info")
+    return go(url_for("connect.show", store_id=store_id))

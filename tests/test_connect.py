@@ -1,0 +1,106 @@
+"""Connecting a store to Accurate (the sandbox) from the Connect page."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from flask import current_app
+
+from isacc.extensions import db
+from isacc.models import Role
+from isacc.sandbox.testing import give_access
+from tests.accurate.conftest import sandbox_config
+from tests.conftest import csrf_from, login, make_store, make_user
+
+
+@pytest.fixture
+def owner(app, client, sandbox):
+    app.config.update(sandbox_config(sandbox))
+    current_app.config.update(sandbox_config(sandbox))
+    store = make_store("Toko A")
+    user = make_user(Role.OWNER, store)
+    db.session.commit()
+    login(client, user.email)
+    return client, store.id
+
+
+def start(client, store_id) -> str:
+    page = client.get(f"/stores/{store_id}/connect/").get_data(as_text=True)
+    answer = client.post(f"/stores/{store_id}/connect/start",
+                         data={"csrf_token": csrf_from(page)})
+    assert answer.status_code == 302
+    return answer.headers["Location"]
+
+
+def back_to_isacc(client, location: str):
+    parts = urlsplit(location)
+    return client.get(f"{parts.path}?{parts.query}")
+
+
+def connect(client, store_id, database_id="101"):
+    answer = back_to_isacc(client, give_access(start(client, store_id)))
+    assert answer.headers["Location"] == f"/stores/{store_id}/connect/database"
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Kopi Nusantara" in page and "Toko Contoh" in page
+    return client.post(f"/stores/{store_id}/connect/database",
+                       data={"csrf_token": csrf_from(page), "database_id": database_id})
+
+
+def test_connect_give_access_choose_the_database(owner):
+    client, store_id = owner
+    chosen = connect(client, store_id)
+    assert chosen.headers["Location"] == f"/stores/{store_id}/"
+    overview = client.get(chosen.headers["Location"]).get_data(as_text=True)
+    assert "Connected</span> to <strong>Kopi Nusantara" in overview
+
+
+def test_disconnect_then_connect_again(owner):
+    client, store_id = owner
+    connect(client, store_id)
+    page = client.get(f"/stores/{store_id}/connect/").get_data(as_text=True)
+    gone = client.post(f"/stores/{store_id}/connect/disconnect",
+                       data={"csrf_token": csrf_from(page)}, follow_redirects=True)
+    assert "Disconnected from Accurate" in gone.get_data(as_text=True)
+    assert "not connected to Accurate yet" in gone.get_data(as_text=True)
+    again = connect(client, store_id, database_id="102")
+    overview = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Toko Contoh" in overview
+
+
+def test_a_denied_consent_says_so_and_changes_nothing(owner):
+    client, store_id = owner
+    answer = back_to_isacc(client, give_access(start(client, store_id), decision="deny"))
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Accurate access was not given" in page and "not connected" in page
+
+
+def test_a_forged_state_is_refused_with_a_message(owner):
+    client, store_id = owner
+    start(client, store_id)
+    answer = client.get("/connect/callback?code=abc&state=forged", follow_redirects=True)
+    assert answer.status_code == 200
+    assert "did not start here" in answer.get_data(as_text=True)
+
+
+def test_a_used_or_expired_code_is_refused_with_a_message(owner):
+    client, store_id = owner
+    location = give_access(start(client, store_id))
+    back_to_isacc(client, location)  # the code is spent here
+    start(client, store_id)
+    parts = urlsplit(location)
+    with client.session_transaction() as session:
+        state = session["accurate_oauth"]["state"]
+    query = parts.query.split("&state=")[0] + f"&state={state}"
+    answer = client.get(f"{parts.path}?{query}", follow_redirects=True)
+    assert "did not accept the sign-in" in answer.get_data(as_text=True)
+
+
+def test_support_cannot_connect_a_store(app, client, sandbox):
+    store = make_store("Toko A")
+    support = make_user(Role.SUPPORT)
+    db.session.commit()
+    login(client, support.email)
+    page = client.get(f"/stores/{store.id}/connect/").get_data(as_text=True)
+    assert "Connect to Accurate</button>" not in page
+    answer = client.post(f"/stores/{store.id}/connect/start",
+                         data={"csrf_token": csrf_from(page)})
+    assert answer.status_code == 403
