@@ -1,11 +1,14 @@
 """iSeller outlets and their Accurate mapping."""
 
-from flask import Blueprint, g
+from flask import Blueprint, flash, g, request, url_for
+from flask_login import current_user
 
-from isacc.access import Rule, allow, in_store
+from isacc import outlets as mapping_logic
+from isacc.access import ALLOWED_ROLES, Rule, allow, in_store
+from isacc.accurate.errors import AccurateError
 from isacc.extensions import db
 from isacc.models import Outlet
-from isacc.web.pages import page
+from isacc.web.pages import go, page
 
 bp = Blueprint("outlets", __name__, url_prefix="/stores/<int:store_id>/outlets")
 
@@ -19,7 +22,64 @@ def index(store_id):
     return page("outlets.html", outlets=outlets)
 
 
+def _form_page(outlet, form=None, problems=None, refresh=False):
+    can_manage = current_user.role in ALLOWED_ROLES[Rule.STORE_MANAGE]
+    found, accurate_problem = None, None
+    if can_manage:
+        try:
+            found = mapping_logic.choices(g.store, refresh=refresh)
+        except AccurateError as error:
+            accurate_problem = f"{error.reason} {error.next_step}"
+    if form is None and found is not None:
+        form = _current_values(outlet) or _flatten(mapping_logic.suggestions(outlet, found))
+    methods = [m for m in (outlet.payment_methods or ["cash"]) if m != "isellerpay"]
+    options = None
+    if found is not None:
+        options = {
+            "branches": [(name, name) for name in found.branches],
+            "warehouses": [(name, name) for name in found.warehouses],
+            "accounts": [(a["no"], f"{a['no']} {a['name']}") for a in found.accounts],
+        }
+    return page("outlet.html", outlet=outlet, choices=found, options=options, form=form or {},
+                problems=problems or {}, accurate_problem=accurate_problem,
+                can_manage=can_manage, methods=methods, labels=mapping_logic.FIELDS)
+
+
+def _flatten(values: dict) -> dict:
+    flat = {k: v for k, v in values.items() if k != "payment_accounts"}
+    flat.update({f"payment_{m}": a for m, a in values["payment_accounts"].items()})
+    return flat
+
+
+def _current_values(outlet) -> dict | None:
+    mapping = outlet.mapping
+    if mapping is None:
+        return None
+    values = {field: getattr(mapping, field) for field in mapping_logic.FIELDS}
+    values.update({f"payment_{a.payment_method}": a.account_no
+                   for a in mapping.payment_accounts})
+    return values
+
+
 @bp.route("/<int:outlet_id>")
 @allow(Rule.STORE_VIEW)
 def show(store_id, outlet_id):
-    return page("outlet.html", outlet=in_store(Outlet, outlet_id))
+    return _form_page(in_store(Outlet, outlet_id), refresh=bool(request.args.get("refresh")))
+
+
+@bp.route("/<int:outlet_id>/mapping", methods=["POST"])
+@allow(Rule.STORE_MANAGE)
+def save_mapping(store_id, outlet_id):
+    outlet = in_store(Outlet, outlet_id)
+    try:
+        found = mapping_logic.choices(g.store)
+    except AccurateError as error:
+        flash(f"{error.reason} {error.next_step}", "error")
+        return go(url_for("outlets.show", store_id=store_id, outlet_id=outlet_id))
+    problems = mapping_logic.save(g.store, outlet, request.form, found)
+    if problems:
+        db.session.rollback()
+        return _form_page(outlet, form=request.form, problems=problems)
+    db.session.commit()
+    flash(f"Outlet {outlet.name} is mapped and active.", "info")
+    return go(url_for("outlets.show", store_id=store_id, outlet_id=outlet_id))
