@@ -84,8 +84,15 @@ def _skus(lines, problems: _Problems, what: str) -> None:
                      "Give every product a SKU in iSeller, export it to Accurate, then refresh.")
 
 
+def customer_marker(record: Customer) -> str:
+    """Written on a customer Accurate numbers itself, so a retry can find it without a
+    number. [G] that Accurate's `keywords` search reads `notes`."""
+    return f"iSeller customer {record.iseller_id}"
+
+
 def customer(store: Store, record: Customer, number: str | None) -> dict:
-    payload = {"name": record.name, "transDate": _date(store, record.created_at)}
+    payload = {"name": record.name, "transDate": _date(store, record.created_at),
+               "notes": customer_marker(record)}
     if number:
         payload["customerNo"] = number
     if record.email:

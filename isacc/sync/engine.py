@@ -239,6 +239,9 @@ def _send(store: Store, client: AccurateClient, kind: ActivityKind,
         for activity, payload in to_save:
             if activity.accurate_number in found:
                 _succeed(activity, found[activity.accurate_number])
+            elif activity.id in uncertain and not activity.accurate_number and \
+                    (earlier := _unnumbered_customer(client, activity)):
+                _succeed(activity, earlier)
             else:
                 remaining.append((activity, payload))
         if len(remaining) == 1:
@@ -260,6 +263,16 @@ def _send(store: Store, client: AccurateClient, kind: ActivityKind,
         else:
             _succeed(activity, result)
     db.session.commit()
+
+
+def _unnumbered_customer(client: AccurateClient, activity: SyncActivity) -> dict | None:
+    """A customer Accurate numbered itself has no number of ours to look up: it is found by
+    the marker its save wrote instead."""
+    if activity.kind != ActivityKind.CUSTOMER:
+        return None
+    marker = documents.customer_marker(_source(activity))
+    rows = client.list("customer", fields="id,customerNo,notes", filters={"keywords": marker})
+    return next((row for row in rows if row.get("notes") == marker), None)
 
 
 def _save_one(client: AccurateClient, module: str, payload: dict) -> dict | FinalError:

@@ -161,3 +161,20 @@ def test_a_stock_adjustment_and_register_cash_in_and_out_reach_accurate(shop):
     assert (cash_in["bankNo"], cash_in["detailAccount"][0]["amount"]) == ("1-10001", 500000)
     cash_out = shop.accurate.detail("other-payment", number="DEP-d2")
     assert cash_out["detailAccount"][0]["accountNo"] == "4-40000"
+
+
+def test_a_customer_accurate_numbers_is_not_created_twice_after_a_lost_answer(shop):
+    [customer_id] = shop.send("customers", customer={"id": "C-9", "name": "Tanpa Kode"})
+    shop.sandbox.admin("faults", {"commit_then_fail_rate": 1.0})
+    shop.drain(rounds=1)
+    shop.sandbox.admin("faults", {})
+    customer = shop.activity(customer_id)
+    assert customer.status == Status.PENDING and customer.attempts == 1
+    customer.due_at = customer.created_at  # skip the backoff wait
+    db.session.commit()
+    shop.drain()
+    customer = shop.activity(customer_id)
+    assert customer.status == Status.SUCCESS and customer.accurate_number.startswith("C.")
+    named = [row for row in shop.accurate.list("customer", fields="name")
+             if row["name"] == "Tanpa Kode"]
+    assert len(named) == 1
