@@ -1,11 +1,14 @@
 """What stands between a store's products and Accurate: missing and duplicated SKUs."""
 
 from dataclasses import dataclass, field
+from io import BytesIO
+from zoneinfo import ZoneInfo
 
+from openpyxl import Workbook
 from sqlalchemy import func
 
 from isacc.extensions import db
-from isacc.models import Product
+from isacc.models import OutletMapping, Product, ProductStock
 
 
 @dataclass
@@ -43,3 +46,69 @@ def sku_problems(store_id: int) -> SkuProblems:
     ):
         duplicated.setdefault(product.sku, []).append(product)
     return SkuProblems(missing=list(missing), duplicated=duplicated)
+
+
+class ExportRefused(Exception):
+    """Why the export cannot be made, in words for the owner."""
+
+
+# Accurate's goods-and-services import layout ("Barang & Jasa", accurate-api.md 9.1).
+SHEET = "Barang & Jasa"
+HEADER = ["Kode Barang", "Nama Barang", "Kategori Barang", "Jenis Barang", "Satuan",
+          "Def. Hrg. Jual Satuan #1", "Harga Beli", "Gudang Saldo Awal", "Kuantitas Saldo Awal",
+          "Nilai Satuan", "Per Tanggal"]
+
+
+def export_rows(store, only_new: bool, as_of) -> tuple[list[list], list[Product]]:
+    """One row per product and mapped outlet warehouse holding stock (a product without
+    stock gets one row without opening balance). Refused while SKU problems remain."""
+    problems = sku_problems(store.id)
+    if problems.any:
+        raise ExportRefused(
+            f"Fix the SKU problems first: {len(problems.missing)} product(s) without a SKU and "
+            f"{problems.duplicated_products} sharing a SKU. Accurate finds items by SKU, so "
+            "these would be lost or merged.")
+    warehouses = dict(db.session.execute(
+        db.select(OutletMapping.outlet_id, OutletMapping.warehouse_name).where(
+            OutletMapping.store_id == store.id, OutletMapping.active.is_(True))).all())
+    if not warehouses:
+        raise ExportRefused("Map and activate at least one outlet first: opening stock goes "
+                            "to the outlet's Accurate warehouse.")
+    query = db.select(Product).where(Product.store_id == store.id).order_by(Product.sku)
+    if only_new:
+        query = query.where(Product.exported_at.is_(None))
+    products = db.session.scalars(query).all()
+    day = as_of.astimezone(ZoneInfo(store.timezone)).strftime("%d/%m/%Y")
+    rows = []
+    for product in products:
+        base = [product.sku, product.name, product.category, product.item_type, product.unit,
+                float(product.price), float(product.cost)]
+        stock = [s for s in db.session.scalars(db.select(ProductStock).where(
+            ProductStock.product_id == product.id)) if s.outlet_id in warehouses and s.quantity > 0]
+        if not stock or product.item_type != "INV":
+            rows.append(base + [None, None, None, None])
+        for level in stock if product.item_type == "INV" else []:
+            rows.append(base + [warehouses[level.outlet_id], float(level.quantity),
+                                float(product.cost), day])
+    return rows, list(products)
+
+
+def export_workbook(store, only_new: bool, as_of) -> bytes:
+    """The .xlsx to import in Accurate; the exported products are marked (caller commits)."""
+    rows, products = export_rows(store, only_new, as_of)
+    if not rows:
+        raise ExportRefused("Every product is already exported: there is nothing new.")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    for column in ("F", "G", "I", "J"):  # Accurate's export writes numbers with 6 decimals
+        for cell in sheet[column][1:]:
+            cell.number_format = "0.000000"
+    for product in products:
+        product.exported_at = as_of
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

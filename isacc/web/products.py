@@ -1,14 +1,19 @@
-"""Products and their SKU problems."""
+"""Products: SKU problems with their details, and the export to Accurate's import layout."""
 
-from flask import Blueprint, g
+from io import BytesIO
 
-from isacc.access import Rule, allow, in_store
+from flask import Blueprint, flash, g, request, send_file, url_for
+from flask_login import current_user
+
+from isacc.access import ALLOWED_ROLES, Rule, allow, in_store
 from isacc.extensions import db
 from isacc.models import Product
-from isacc.products import sku_problems
-from isacc.web.pages import page
+from isacc.models.base import utcnow
+from isacc.products import ExportRefused, export_workbook, sku_problems
+from isacc.web.pages import go, page
 
 bp = Blueprint("products", __name__, url_prefix="/stores/<int:store_id>/products")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.route("/")
@@ -17,7 +22,32 @@ def index(store_id):
     products = db.session.scalars(
         db.select(Product).where(Product.store_id == g.store.id).order_by(Product.name)
     ).all()
-    return page("products.html", products=products, problems=sku_problems(g.store.id))
+    return page("products.html", products=products, problems=sku_problems(g.store.id),
+                can_export=current_user.role in ALLOWED_ROLES[Rule.STORE_MANAGE])
+
+
+@bp.route("/problems/<kind>")
+@allow(Rule.STORE_VIEW)
+def problems(store_id, kind):
+    """The details list of one kind of SKU problem (an htmx partial)."""
+    if kind not in ("missing", "duplicated"):
+        return "", 404
+    return page("partials/sku_problems.html", "partials/sku_problems.html", kind=kind,
+                problems=sku_problems(g.store.id))
+
+
+@bp.route("/export")
+@allow(Rule.STORE_MANAGE)
+def export(store_id):
+    only_new = request.args.get("new") == "1"
+    try:
+        content = export_workbook(g.store, only_new, utcnow())
+    except ExportRefused as refused:
+        flash(f"Export refused. {refused}", "error")
+        return go(url_for("products.index", store_id=store_id))
+    db.session.commit()
+    name = f"barang-jasa-{g.store.iseller_id}{'-baru' if only_new else ''}.xlsx"
+    return send_file(BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)
 
 
 @bp.route("/<int:product_id>")

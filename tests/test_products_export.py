@@ -1,0 +1,103 @@
+"""SKU problems, the refused export, and an export Accurate's import (the sandbox) accepts."""
+
+import io
+
+import pytest
+import requests
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from isacc.demo import DEMO_LOGINS, build_demo
+from isacc.extensions import db
+from isacc.models import Outlet, OutletMapping, Product, ProductStock
+from tests.conftest import login
+
+OWNER = DEMO_LOGINS[0][0]
+WAREHOUSES = {"Kemang": "Gudang Kemang", "Senopati": "Gudang Senopati",
+              "Bandung Dago": "Gudang Dago"}
+
+
+@pytest.fixture
+def demo(app, client):
+    store = build_demo()
+    login(client, OWNER, DEMO_LOGINS[0][1])
+    return client, store
+
+
+def fix_skus(store) -> None:
+    products = db.session.scalars(select(Product).where(Product.store_id == store.id)).all()
+    seen = set()
+    for n, product in enumerate(products):
+        if not product.sku or product.sku in seen:
+            product.sku = f"FIX-{n:03d}"
+        seen.add(product.sku)
+    db.session.commit()
+
+
+def map_outlets(store) -> None:
+    for outlet in db.session.scalars(select(Outlet).where(Outlet.store_id == store.id)):
+        db.session.add(OutletMapping(store_id=store.id, outlet_id=outlet.id, active=True,
+                                     branch_name="Jakarta",
+                                     warehouse_name=WAREHOUSES[outlet.name]))
+    db.session.commit()
+
+
+def test_problems_are_counted_listed_and_block_the_export(demo):
+    client, store = demo
+    page = client.get(f"/stores/{store.id}/products/").get_data(as_text=True)
+    assert 'data-testid="missing-count">2<' in page and 'data-testid="duplicate-count">2<' in page
+    missing = client.get(f"/stores/{store.id}/products/problems/missing",
+                         headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert missing.count("<li>") == 2 and "Saringan Teh" in missing
+    shared = client.get(f"/stores/{store.id}/products/problems/duplicated",
+                        headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "KN-0011" in shared and "Americano" in shared and "Es Kopi Susu" in shared
+    refused = client.get(f"/stores/{store.id}/products/export", follow_redirects=True)
+    assert refused.mimetype == "text/html"
+    assert "Export refused. Fix the SKU problems first: 2 product(s) without a SKU" in \
+        refused.get_data(as_text=True)
+    assert db.session.scalar(select(Product).where(Product.exported_at.is_not(None))) is None
+
+
+def test_the_export_imports_into_accurate_with_opening_stock(demo, sandbox):
+    client, store = demo
+    fix_skus(store)
+    no_mapping = client.get(f"/stores/{store.id}/products/export", follow_redirects=True)
+    assert "Map and activate at least one outlet first" in no_mapping.get_data(as_text=True)
+    map_outlets(store)
+    answer = client.get(f"/stores/{store.id}/products/export")
+    assert answer.status_code == 200 and answer.mimetype.endswith("spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(answer.data))["Barang & Jasa"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("Kode Barang", "Nama Barang", "Kategori Barang", "Jenis Barang",
+                           "Satuan")
+    assert len(rows) - 1 == 50 * 3  # every product, once per outlet warehouse holding stock
+
+    imported = requests.post(f"{sandbox.url}/sandbox/db/101/import", timeout=20,
+                             files={"file": ("export.xlsx", answer.data)},
+                             headers={"Accept": "application/json"}).json()
+    assert imported == {"saved": 150, "failed": []}
+    product = db.session.scalar(select(Product).where(Product.sku == "KN-0001"))
+    expected = {WAREHOUSES[s.outlet.name]: float(s.quantity) for s in db.session.scalars(
+        select(ProductStock).where(ProductStock.product_id == product.id))}
+    page = requests.get(f"{sandbox.url}/sandbox/db/101", timeout=5).text
+    assert "KN-0001" in page
+    assert all(str(int(q)) in page for q in expected.values())
+    db.session.expire_all()
+    assert db.session.scalar(select(Product).where(Product.exported_at.is_(None))) is None
+
+
+def test_export_new_products_only(demo):
+    client, store = demo
+    fix_skus(store)
+    map_outlets(store)
+    assert client.get(f"/stores/{store.id}/products/export").status_code == 200
+    nothing = client.get(f"/stores/{store.id}/products/export?new=1", follow_redirects=True)
+    assert "nothing new" in nothing.get_data(as_text=True)
+    db.session.add(Product(store_id=store.id, iseller_id="P-NEW", name="Kopi Baru",
+                           sku="KN-NEW", price=20000))
+    db.session.commit()
+    fresh = client.get(f"/stores/{store.id}/products/export?new=1")
+    rows = list(load_workbook(io.BytesIO(fresh.data))["Barang & Jasa"].iter_rows(
+        values_only=True))
+    assert [row[0] for row in rows[1:]] == ["KN-NEW"]
