@@ -48,6 +48,11 @@ def choices(store: Store, refresh: bool = False) -> Choices:
     return found
 
 
+def add_place(store: Store, kind: str, name: str) -> None:
+    """Create a branch or a warehouse in the store's Accurate database."""
+    client_for(store).save(kind, {"name": name})
+
+
 def _account(accounts: list[dict], kind: str, *words: str) -> str | None:
     """The first account of `kind` whose name has one of `words` (else the first of kind)."""
     of_kind = [a for a in accounts if a.get("accountType") == kind]
@@ -60,8 +65,12 @@ def _account(accounts: list[dict], kind: str, *words: str) -> str | None:
 
 def suggestions(outlet: Outlet, found: Choices) -> dict:
     """Defaults for a new mapping, picked by account type and name."""
-    warehouse = next((w for w in found.warehouses if outlet.name.lower() in w.lower()),
-                     found.warehouses[0] if found.warehouses else None)
+    # The warehouse sharing most words with the outlet's name ("Bandung Dago" -> "Gudang
+    # Dago"), else the first.
+    words = [w for w in outlet.name.lower().split() if len(w) > 2]
+    scored = sorted(found.warehouses,
+                    key=lambda name: -sum(word in name.lower() for word in words))
+    warehouse = scored[0] if scored else None
     methods = {}
     for method in outlet.payment_methods or ["cash"]:
         if method == "isellerpay":

@@ -99,3 +99,17 @@ def test_mapping_an_outlet_of_another_store_is_refused(owner):
                        data={"csrf_token": token}).status_code == 404
     assert client.post(f"/stores/{other.id}/outlets/{foreign.id}/mapping",
                        data={"csrf_token": token}).status_code == 404
+
+
+def test_adding_a_branch_or_warehouse_inline_checks_the_name(owner):
+    client, store_id, (kemang, _) = owner
+    html = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
+    headers = {"X-CSRFToken": csrf_from(html), "HX-Request": "true"}
+    url = f"/stores/{store_id}/outlets/{kemang}/places"
+    empty = client.post(f"{url}/warehouse", data={"new_warehouse": " "}, headers=headers)
+    assert "Give the new warehouse a name." in empty.get_data(as_text=True)
+    added = client.post(f"{url}/branch", data={"new_branch": "Surabaya"}, headers=headers)
+    assert '<option value="Surabaya" selected>' in added.get_data(as_text=True)
+    again = client.post(f"{url}/branch", data={"new_branch": "Surabaya"}, headers=headers)
+    assert "Accurate already has a document numbered Surabaya." in again.get_data(as_text=True)
+    assert client.post(f"{url}/shop", data={}, headers=headers).status_code == 404

@@ -1,6 +1,6 @@
 """iSeller outlets and their Accurate mapping."""
 
-from flask import Blueprint, flash, g, request, url_for
+from flask import Blueprint, flash, g, render_template, request, url_for
 from flask_login import current_user
 
 from isacc import outlets as mapping_logic
@@ -83,3 +83,30 @@ def save_mapping(store_id, outlet_id):
     db.session.commit()
     flash(f"Outlet {outlet.name} is mapped and active.", "info")
     return go(url_for("outlets.show", store_id=store_id, outlet_id=outlet_id))
+
+
+@bp.route("/<int:outlet_id>/places/<any(branch, warehouse):kind>", methods=["POST"])
+@allow(Rule.STORE_MANAGE)
+def add_place(store_id, outlet_id, kind):
+    """Create a branch or warehouse in Accurate from the mapping form (an htmx partial):
+    the list comes back read anew, with the new one chosen."""
+    outlet = in_store(Outlet, outlet_id)
+    name = (request.form.get(f"new_{kind}") or "").strip()
+    field = f"{kind}_name"
+    error = None
+    if not name:
+        error = f"Give the new {kind} a name."
+    elif len(name) > 120:
+        error = "At most 120 characters."
+    else:
+        try:
+            mapping_logic.add_place(g.store, kind, name)
+        except AccurateError as failure:
+            error = f"{failure.reason} {failure.next_step}"
+    found = mapping_logic.choices(g.store, refresh=True)
+    places = found.branches if kind == "branch" else found.warehouses
+    return render_template(
+        "partials/mapping_place.html", kind=kind, field=field, outlet=outlet,
+        place_options=[(p, p) for p in places], labels=mapping_logic.FIELDS,
+        form={field: name if error is None else request.form.get(field, "")},
+        problems={}, place_error=error)
