@@ -7,9 +7,12 @@ import requests
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from isacc.accurate import account
+from isacc.accurate.client import AccurateClient, DatabaseAccess
 from isacc.demo import DEMO_LOGINS, build_demo
 from isacc.extensions import db
 from isacc.models import Outlet, OutletMapping, Product, ProductStock
+from tests.accurate.conftest import DATABASE, grant, sandbox_config
 from tests.conftest import login
 
 OWNER = DEMO_LOGINS[0][0]
@@ -77,12 +80,17 @@ def test_the_export_imports_into_accurate_with_opening_stock(demo, sandbox):
                              files={"file": ("export.xlsx", answer.data)},
                              headers={"Accept": "application/json"}).json()
     assert imported == {"saved": 150, "failed": []}
-    product = db.session.scalar(select(Product).where(Product.sku == "KN-0001"))
-    expected = {WAREHOUSES[s.outlet.name]: float(s.quantity) for s in db.session.scalars(
-        select(ProductStock).where(ProductStock.product_id == product.id))}
-    page = requests.get(f"{sandbox.url}/sandbox/db/101", timeout=5).text
-    assert "KN-0001" in page
-    assert all(str(int(q)) in page for q in expected.values())
+    # Every item is in Accurate with the opening stock of each outlet's warehouse.
+    config = sandbox_config(sandbox)
+    token = grant(config)
+    host, session = account.open_database(config, token.access_token, DATABASE)
+    accurate = AccurateClient(DatabaseAccess(DATABASE, host, token.access_token, session))
+    in_accurate = {row["no"]: {w["name"]: w["balance"] for w in row["detailWarehouseData"]}
+                   for row in accurate.list("item", fields="no,detailWarehouseData")}
+    for product in db.session.scalars(select(Product).where(Product.store_id == store.id)):
+        expected = {WAREHOUSES[s.outlet.name]: float(s.quantity) for s in db.session.scalars(
+            select(ProductStock).where(ProductStock.product_id == product.id))}
+        assert in_accurate[product.sku] == expected, product.sku
     db.session.expire_all()
     assert db.session.scalar(select(Product).where(Product.exported_at.is_(None))) is None
 

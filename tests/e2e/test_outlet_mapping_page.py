@@ -5,24 +5,31 @@ from isacc.accurate import connection
 from isacc.demo import DEMO_LOGINS, build_demo
 from isacc.extensions import db
 from isacc.models import Outlet
-from tests.accurate.conftest import DATABASE, grant, sandbox_config
+from tests.accurate.conftest import sandbox_config
 from tests.e2e.conftest import sign_in
 
 OWNER_EMAIL, OWNER_PASSWORD = DEMO_LOGINS[0][:2]
 
 
-def test_map_an_outlet_from_live_lists_add_a_warehouse_inline_and_activate(
+def test_connect_then_map_an_outlet_from_live_lists_add_a_warehouse_and_activate(
         app, live_server, sandbox, page):
     from flask import current_app
 
     for config in (app.config, current_app.config):
         config.update(sandbox_config(sandbox))
     store = build_demo()
-    connection.save_token(store, grant(current_app.config))
-    connection.choose_database(store, DATABASE, "Kopi Nusantara")
     dago = db.session.scalar(select(Outlet).where(Outlet.name == "Bandung Dago"))
     sign_in(page, live_server, OWNER_EMAIL, OWNER_PASSWORD)
-    page.goto(f"{live_server}/stores/{store.id}/outlets/")
+    # Connect: Accurate's sign-in and consent pages (the sandbox), then the database.
+    page.get_by_role("link", name="Connect", exact=True).click()
+    page.get_by_role("button", name="Connect to Accurate").click()
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("button", name="Give Access").click()
+    page.get_by_label("Kopi Nusantara").check()
+    page.get_by_role("button", name="Use this database").click()
+    expect(page.get_by_test_id("connection-state")).to_contain_text(
+        "Connected to Kopi Nusantara")
+    page.get_by_role("link", name="Outlets", exact=True).click()
     page.get_by_role("link", name="Bandung Dago").click()
     form = page.get_by_test_id("mapping-form")
     # Lists read live from Accurate, sensible defaults chosen.
