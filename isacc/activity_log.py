@@ -4,8 +4,9 @@ Paging is by cursor (created_at, id), not OFFSET, so a page deep in millions of 
 the same as the first.
 """
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_
 
@@ -45,14 +46,72 @@ def parse_status(value: str | None) -> Status | None:
         return None
 
 
-def read_page(model, *, store_id: int | None, status: Status | None, cursor: str | None,
-              size: int = PAGE_SIZE) -> Page:
-    """One page of `model` rows (SyncActivity or WebhookLog); store_id None = every store."""
+@dataclass
+class Filters:
+    """The table's filters as the URL carries them; a value that does not parse is dropped
+    (and named in `ignored`) rather than failing the page."""
+
+    status: Status | None = None
+    outlet_id: int | None = None
+    kind: str | None = None
+    start: date | None = None
+    end: date | None = None
+    ignored: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_args(cls, args, kinds: set[str]) -> "Filters":
+        found = cls(status=parse_status(args.get("status")))
+        if args.get("status") and found.status is None:
+            found.ignored.append("status")
+        if args.get("outlet"):
+            if args["outlet"].isdigit():
+                found.outlet_id = int(args["outlet"])
+            else:
+                found.ignored.append("outlet")
+        if args.get("type"):
+            if args["type"] in kinds:
+                found.kind = args["type"]
+            else:
+                found.ignored.append("type")
+        for name in ("start", "end"):
+            if args.get(name):
+                try:
+                    setattr(found, name, date.fromisoformat(args[name]))
+                except ValueError:
+                    found.ignored.append(name)
+        return found
+
+    def args(self) -> dict:
+        """The filters as URL arguments (for links and the next page)."""
+        values = {"status": self.status.value if self.status else None,
+                  "outlet": self.outlet_id, "type": self.kind,
+                  "start": self.start.isoformat() if self.start else None,
+                  "end": self.end.isoformat() if self.end else None}
+        return {k: v for k, v in values.items() if v is not None}
+
+
+def read_page(model, *, store_id: int | None, status: Status | None = None,
+              cursor: str | None = None, size: int = PAGE_SIZE, filters: Filters | None = None,
+              zone: str = "Asia/Jakarta") -> Page:
+    """One page of `model` rows (SyncActivity or WebhookLog), newest first; store_id None:
+    every store. Dates are days in the store's zone `zone`."""
+    filters = filters or Filters(status=status)
     query = db.select(model)
     if store_id is not None:
         query = query.where(model.store_id == store_id)
-    if status is not None:
-        query = query.where(model.status == status)
+    if filters.status is not None:
+        query = query.where(model.status == filters.status)
+    if filters.outlet_id is not None:
+        query = query.where(model.outlet_id == filters.outlet_id)
+    if filters.kind is not None:
+        query = query.where((model.kind if hasattr(model, "kind") else model.event_type)
+                            == filters.kind)
+    tz = ZoneInfo(zone)
+    if filters.start is not None:
+        query = query.where(model.created_at >= datetime.combine(filters.start, time(), tz))
+    if filters.end is not None:
+        query = query.where(model.created_at < datetime.combine(
+            filters.end + timedelta(days=1), time(), tz))
     after = decode_cursor(cursor)
     if after:
         created, row_id = after

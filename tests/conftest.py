@@ -150,7 +150,7 @@ def stock_store(store: Store) -> dict:
     db.session.add_all([activity, webhook])
     db.session.flush()
     return {"store_id": store.id, "outlet_id": outlet.id, "product_id": product.id,
-            "activity_id": activity.id, "webhook_id": webhook.id}
+            "activity_id": activity.id, "webhook_id": webhook.id, "kind": "missing"}
 
 
 def csrf_from(html: str) -> str:

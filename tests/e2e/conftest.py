@@ -4,10 +4,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
+# A slow machine (2 cores, a browser and several servers) must not turn waits into failures.
+expect.set_options(timeout=15_000)
 # Without the background-networking flags Chromium keeps dialling Google on a machine with
 # no internet; the others keep it quiet and headless-friendly as root.
 CHROMIUM_ARGS = [
