@@ -46,6 +46,7 @@ class SyncActivity(db.Model):
         # The support view (failures across stores) and the dispatcher (what is due).
         Index("ix_activity_status_time", "status", "created_at", "id"),
         Index("ix_activity_status_due", "status", "due_at"),
+        Index("ix_activity_store_refreshed", "store_id", "refreshed_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -74,6 +75,9 @@ class SyncActivity(db.Model):
     # A worker's claim: no other worker sends this row until claimed_until has passed.
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The moment a person last refreshed it: the rows refreshed together share it, so the
+    # page can show how far that refresh has got.
+    refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
