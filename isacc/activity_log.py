@@ -2,8 +2,14 @@
 
 Paging is by cursor (created_at, id), not OFFSET, so a page deep in millions of rows costs
 the same as the first.
+
+A live table shows a *window*: every row from the newest down to the oldest row loaded so
+far (its `through` cursor). New rows arriving at the top make the window grow instead of
+pushing rows out of sight, and each poll re-reads the window whole, so what is on screen is
+exactly what the database holds.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -14,6 +20,8 @@ from isacc.extensions import db
 from isacc.models import Status
 
 PAGE_SIZE = 50
+# Beyond this many rows a window stops growing: older rows are read page by page instead.
+WINDOW_CAP = 500
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 
@@ -22,6 +30,22 @@ MICROSECOND = timedelta(microseconds=1)
 class Page:
     rows: list
     next_cursor: str | None
+    # A window that reached WINDOW_CAP: older rows are reached by cursor, not by growing it.
+    full: bool = False
+
+    @property
+    def through(self) -> str | None:
+        """The cursor of the oldest row shown: where a live window ends."""
+        return encode_cursor(self.rows[-1]) if self.rows else None
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever anything shown changes; a poll with an equal one has nothing new."""
+        digest = hashlib.blake2b(digest_size=8)
+        for row in self.rows:
+            digest.update(f"{row.id}:{row.status}:{row.attempts}:{row.updated_at}|".encode())
+        digest.update((self.next_cursor or "").encode())
+        return digest.hexdigest()
 
 
 def encode_cursor(row) -> str:
@@ -91,8 +115,9 @@ class Filters:
 
 
 def page_query(model, *, store_id: int | None, filters: Filters, cursor: str | None,
-               size: int, zone: str):
-    """The SELECT of one page (also what the benchmark EXPLAINs)."""
+               size: int, zone: str, through: str | None = None):
+    """The SELECT of one page (also what the benchmark EXPLAINs): rows older than `cursor`,
+    or with `through`, every row down to and including that one."""
     query = db.select(model)
     if store_id is not None:
         query = query.where(model.store_id == store_id)
@@ -109,6 +134,12 @@ def page_query(model, *, store_id: int | None, filters: Filters, cursor: str | N
     if filters.end is not None:
         query = query.where(model.created_at < datetime.combine(
             filters.end + timedelta(days=1), time(), tz))
+    until = decode_cursor(through)
+    if until:
+        created, row_id = until
+        query = query.where(
+            or_(model.created_at > created, and_(model.created_at == created, model.id >= row_id))
+        )
     after = decode_cursor(cursor)
     if after:
         created, row_id = after
@@ -129,3 +160,24 @@ def read_page(model, *, store_id: int | None, status: Status | None = None,
     more = len(rows) > size
     rows = rows[:size]
     return Page(rows=rows, next_cursor=encode_cursor(rows[-1]) if more else None)
+
+
+def read_window(model, *, store_id: int | None, filters: Filters, through: str | None = None,
+                more: bool = False, zone: str = "Asia/Jakarta", size: int = PAGE_SIZE,
+                cap: int = WINDOW_CAP) -> Page:
+    """A live table's rows: the first page, or every row down to `through`; with `more`, one
+    page older as well. Never more than `cap` rows; the rest is left to cursor paging."""
+    if not decode_cursor(through):
+        return read_page(model, store_id=store_id, filters=filters, size=size, zone=zone)
+    rows = db.session.scalars(page_query(model, store_id=store_id, filters=filters, cursor=None,
+                                         size=cap, zone=zone, through=through)).all()
+    if len(rows) <= cap:
+        older = read_page(model, store_id=store_id, filters=filters, cursor=through,
+                          size=size if more else 1, zone=zone)
+        if not more:
+            return Page(rows=rows, next_cursor=through if older.rows else None)
+        rows += older.rows
+        if len(rows) <= cap:
+            return Page(rows=rows, next_cursor=older.next_cursor)
+    rows = rows[:cap]
+    return Page(rows=rows, next_cursor=encode_cursor(rows[-1]), full=True)

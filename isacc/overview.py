@@ -1,9 +1,10 @@
 """The overview's facts: the setup checklist and the synchronisation status panel."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 
 from isacc.extensions import db
 from isacc.models import (
@@ -105,3 +106,39 @@ def sync_status(store_id: int) -> SyncStatus:
         last_sync_at=last.finished_at if last else None,
         last_status=last.status if last else None,
     )
+
+
+@dataclass
+class Day:
+    day: date
+    counts: dict[Status, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def documents_per_day(store: Store, days: int = 14, today: date | None = None) -> list[Day]:
+    """Documents received per day of the store's calendar, by status, oldest day first."""
+    zone = ZoneInfo(store.timezone)
+    today = today or datetime.now(zone).date()
+    first = today - timedelta(days=days - 1)
+    bounds = [datetime.combine(first + timedelta(days=n), time(), zone) for n in range(days + 1)]
+    # Days are cut at the store's midnights, which SQL cannot compute the same way on SQLite
+    # and PostgreSQL; a CASE over the fourteen boundaries can.
+    day_number = case(*[(SyncActivity.created_at < bounds[n + 1], n) for n in range(days)])
+    received = (
+        db.select(day_number.label("day"), SyncActivity.status)
+        .where(SyncActivity.store_id == store.id, SyncActivity.created_at >= bounds[0],
+               SyncActivity.created_at < bounds[-1])
+        .subquery()
+    )
+    found = db.session.execute(
+        db.select(received.c.day, received.c.status, func.count())
+        .group_by(received.c.day, received.c.status)
+    ).all()
+    result = [Day(first + timedelta(days=n), {status: 0 for status in Status})
+              for n in range(days)]
+    for number, status, count in found:
+        result[number].counts[Status(status)] = count
+    return result

@@ -71,6 +71,8 @@ def test_config(database_url, tmp_path_factory):
         "REDIS_URL": REDIS_TEST_URL,
         "SECRET_KEY": secrets.token_hex(16),
         "ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        # Live tables poll faster than in use, so browser tests see changes quickly.
+        "LIVE_POLL_SECONDS": 1,
     }
 
 

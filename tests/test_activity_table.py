@@ -1,12 +1,16 @@
 """The sync-activity table: filters in the URL, paging, and refresh of failed rows."""
 
-from datetime import UTC, datetime, timedelta
+import itertools
+import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from isacc.activity_log import Filters, read_window
 from isacc.extensions import db
-from isacc.models import ActivityKind, Outlet, Role, Status, SyncActivity
+from isacc.models import ActivityKind, Outlet, Role, Status, SyncActivity, WebhookLog
+from isacc.overview import documents_per_day
 from tests.conftest import csrf_from, login, make_store, make_user
 
 DAY = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 10:00 in Jakarta
@@ -69,6 +73,8 @@ def test_refresh_selected_and_all_failed_matching_the_filters(table):
                          data={"activity": str(inv2), "csrf_token": token},
                          headers={"HX-Request": "true"})
     assert answer.status_code == 200
+    assert answer.headers["HX-Trigger"] == "activity-changed"
+    assert "Sending 1 row again: 0 sent, 1 waiting." in answer.get_data(as_text=True)
     db.session.expire_all()
     statuses = dict(db.session.execute(
         select(SyncActivity.source_number, SyncActivity.status)).all())
@@ -95,3 +101,163 @@ def test_another_stores_rows_cannot_be_refreshed(table):
     assert db.session.get(SyncActivity, foreign.id).status == Status.FAILED
     assert client.post(f"/stores/{other.id}/activity/refresh",
                        data={"activity": str(foreign.id), "csrf_token": token}).status_code == 404
+
+
+SOURCE_IDS = itertools.count(1000)
+
+
+def add_row(store, number, *, status=Status.PENDING, at=None):
+    row = SyncActivity(store_id=store.id, kind=ActivityKind.SALES_INVOICE,
+                       source_kind="sales_order", source_id=next(SOURCE_IDS),
+                       source_number=number, source_at=DAY,
+                       status=status, created_at=at or datetime.now(UTC))
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def live_url(body: str) -> str:
+    return re.search(r'<tbody id="activity-rows" hx-get="([^"]+)"', body)[1].replace("&amp;", "&")
+
+
+def test_the_open_table_polls_with_a_fingerprint_and_gets_only_real_changes(table):
+    client, store, _ = table
+    hx = {"HX-Request": "true"}
+    body = client.get(f"/stores/{store.id}/activity?status=failed").get_data(as_text=True)
+    poll = live_url(body)
+    assert "status=failed" in poll and "v=" in poll
+    assert client.get(poll, headers=hx).status_code == 204  # nothing changed
+    add_row(store, "INV-9", status=Status.SUCCESS)  # does not match the filter
+    assert client.get(poll, headers=hx).status_code == 204
+    add_row(store, "INV-10", status=Status.FAILED)
+    changed = client.get(poll, headers=hx)
+    assert changed.status_code == 200
+    rows = changed.get_data(as_text=True)
+    assert ">INV-10<" in rows and ">INV-2<" in rows and ">INV-9<" not in rows
+    # A status change is a change too.
+    db.session.execute(db.update(SyncActivity).where(SyncActivity.source_number == "INV-10")
+                       .values(status=Status.PENDING, attempts=1))
+    db.session.commit()
+    again = client.get(live_url(rows), headers=hx)
+    assert again.status_code == 200 and ">INV-10<" not in again.get_data(as_text=True)
+
+
+def test_the_window_grows_at_the_top_and_keeps_the_rows_already_loaded(app):
+    store = make_store("Toko W")
+    for n in range(7):
+        add_row(store, f"W-{n}", at=DAY + timedelta(minutes=n))
+    first = read_window(SyncActivity, store_id=store.id, filters=Filters(), size=3)
+    assert [r.source_number for r in first.rows] == ["W-6", "W-5", "W-4"] and first.next_cursor
+    grown = read_window(SyncActivity, store_id=store.id, filters=Filters(), size=3,
+                        through=first.through, more=True)
+    assert [r.source_number for r in grown.rows] == ["W-6", "W-5", "W-4", "W-3", "W-2", "W-1"]
+    add_row(store, "W-7", at=DAY + timedelta(minutes=7))
+    live = read_window(SyncActivity, store_id=store.id, filters=Filters(), size=3,
+                       through=grown.through)
+    assert [r.source_number for r in live.rows] == [f"W-{n}" for n in range(7, 0, -1)]
+    assert live.next_cursor and not live.full  # W-0 is still older
+    capped = read_window(SyncActivity, store_id=store.id, filters=Filters(), size=3,
+                         through=grown.through, cap=4)
+    assert len(capped.rows) == 4 and capped.full
+
+
+def test_refresh_progress_follows_the_batch_until_every_row_has_an_outcome(table):
+    client, store, _ = table
+    token = csrf_from(client.get(f"/stores/{store.id}/activity").get_data(as_text=True))
+    hx = {"HX-Request": "true"}
+    answer = client.post(f"/stores/{store.id}/activity/refresh",
+                         data={"all_failed": "1", "csrf_token": token}, headers=hx)
+    body = answer.get_data(as_text=True)
+    assert "Sending 2 rows again: 0 sent, 2 waiting." in body
+    follow = re.search(r'hx-get="([^"]+)"', body)[1].replace("&amp;", "&")
+    db.session.execute(db.update(SyncActivity).where(SyncActivity.source_number == "INV-2")
+                       .values(status=Status.SUCCESS))
+    db.session.commit()
+    assert "1 sent, 1 waiting" in client.get(follow, headers=hx).get_data(as_text=True)
+    db.session.execute(db.update(SyncActivity).where(SyncActivity.source_number == "TR-1")
+                       .values(status=Status.FAILED))
+    db.session.commit()
+    done = client.get(follow, headers=hx).get_data(as_text=True)
+    assert "Refresh finished: 1 of 2 sent, 1 failed again" in done
+    assert "hx-trigger" not in done  # it stops following
+
+
+def test_refresh_with_nothing_ticked_says_so(table):
+    client, store, _ = table
+    token = csrf_from(client.get(f"/stores/{store.id}/activity").get_data(as_text=True))
+    answer = client.post(f"/stores/{store.id}/activity/refresh",
+                         data={"selected": "1", "csrf_token": token},
+                         headers={"HX-Request": "true"})
+    assert "Tick at least one failed row first." in answer.get_data(as_text=True)
+    plain = client.post(f"/stores/{store.id}/activity/refresh",
+                        data={"selected": "1", "csrf_token": token})
+    assert plain.status_code == 302 and "/activity" in plain.headers["Location"]
+
+
+def test_the_reason_dialog_says_why_and_what_to_do(table):
+    client, store, _ = table
+    inv2 = db.session.scalar(select(SyncActivity.id).where(SyncActivity.source_number == "INV-2"))
+    dialog = client.get(f"/stores/{store.id}/activity/{inv2}/reason",
+                        headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Item X is not in Accurate." in dialog
+    assert "then press Refresh to send it again" in dialog and "Refresh now" in dialog
+    # Without htmx the same link is the row's own page.
+    assert "<html" in client.get(f"/stores/{store.id}/activity/{inv2}/reason").get_data(
+        as_text=True)
+
+
+def test_documents_per_day_are_cut_at_the_stores_midnight(table):
+    _, store, _ = table
+    days = documents_per_day(store, today=date(2026, 11, 25))
+    assert len(days) == 14 and days[-1].day == date(2026, 11, 25)
+    by_day = {d.day: d.counts for d in days}
+    assert by_day[date(2026, 11, 20)][Status.SUCCESS] == 1
+    assert by_day[date(2026, 11, 21)][Status.FAILED] == 1
+    assert by_day[date(2026, 11, 23)][Status.PENDING] == 1
+    # 23:30 in Jakarta on the 24th is 16:30 UTC: the 24th, not the 25th.
+    add_row(store, "LATE", status=Status.SUCCESS, at=datetime(2026, 11, 24, 16, 30, tzinfo=UTC))
+    by_day = {d.day: d.counts for d in documents_per_day(store, today=date(2026, 11, 25))}
+    assert by_day[date(2026, 11, 24)][Status.SUCCESS] == 1
+    assert sum(by_day[date(2026, 11, 25)].values()) == 0
+
+
+def test_the_status_panel_answers_204_until_something_changes(table):
+    client, store, _ = table
+    hx = {"HX-Request": "true"}
+    page = client.get(f"/stores/{store.id}/").get_data(as_text=True)
+    poll = re.search(r'hx-get="(/stores/\d+/status\?v=[^"]+)"', page)[1]
+    assert client.get(poll, headers=hx).status_code == 204
+    add_row(store, "NEW-1", status=Status.FAILED)
+    changed = client.get(poll, headers=hx).get_data(as_text=True)
+    assert 'data-testid="count-failed"' in changed and ">3</span>" in changed
+
+
+def test_the_webhook_log_has_the_same_filters_and_live_window(table):
+    client, store, outlets = table
+    for n, (event, outlet, status) in enumerate([
+            ("receive_item", "kemang", Status.SUCCESS), ("item_transfer", "dago", Status.FAILED),
+            ("purchase_order", "dago", Status.PENDING)]):
+        db.session.add(WebhookLog(
+            store_id=store.id, outlet_id=outlets[outlet], event_type=event, dedupe_key=str(n),
+            accurate_number=f"ACC-{n}", payload={}, status=status,
+            reason="Warehouse X is not mapped." if status == Status.FAILED else None,
+            created_at=DAY + timedelta(days=n)))
+    db.session.commit()
+    base = f"/stores/{store.id}/webhooks"
+
+    def accurate_numbers(url):
+        body = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+        return [n for n in ("ACC-0", "ACC-1", "ACC-2") if f">{n}<" in body]
+
+    assert accurate_numbers(base) == ["ACC-0", "ACC-1", "ACC-2"]
+    assert accurate_numbers(f"{base}?status=failed") == ["ACC-1"]
+    assert accurate_numbers(f"{base}?outlet={outlets['dago']}") == ["ACC-1", "ACC-2"]
+    assert accurate_numbers(f"{base}?type=receive_item") == ["ACC-0"]
+    assert accurate_numbers(f"{base}?start=2026-11-21&outlet={outlets['dago']}") == [
+        "ACC-1", "ACC-2"]
+    body = client.get(base).get_data(as_text=True)
+    poll = re.search(r'<tbody id="webhook-rows" hx-get="([^"]+)"', body)[1].replace("&amp;", "&")
+    assert client.get(poll, headers={"HX-Request": "true"}).status_code == 204
+    failed = db.session.scalar(select(WebhookLog.id).where(WebhookLog.status == Status.FAILED))
+    dialog = client.get(f"{base}/{failed}/reason", headers={"HX-Request": "true"})
+    assert "Warehouse X is not mapped." in dialog.get_data(as_text=True)

@@ -1,18 +1,32 @@
 """The sync-activity table (iSeller -> Accurate) and the webhook log (Accurate -> iSeller)."""
 
+from datetime import datetime
+
 import redis
-from flask import Blueprint, current_app, g, request
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 
 from isacc.access import Rule, allow, in_store
-from isacc.activity_log import Filters, read_page
+from isacc.activity_log import EPOCH, MICROSECOND, Filters, page_query
 from isacc.extensions import db
 from isacc.models import ActivityKind, Outlet, Status, SyncActivity, WebhookLog
 from isacc.sync.lanes import enqueue_lane
-from isacc.sync.refresh import refresh
-from isacc.web.pages import page
+from isacc.sync.refresh import progress, refresh
+from isacc.web.live import read_table, unchanged
+from isacc.web.pages import go, is_htmx, page
 
 bp = Blueprint("activity", __name__, url_prefix="/stores/<int:store_id>")
 KINDS = {kind.value for kind in ActivityKind}
+# Tells an open table to look again now rather than at its next poll.
+CHANGED = "activity-changed"
 
 
 def _outlets():
@@ -20,45 +34,75 @@ def _outlets():
         db.select(Outlet).where(Outlet.store_id == g.store.id).order_by(Outlet.name)).all()
 
 
-def _table(filters: Filters, cursor=None):
-    rows = read_page(SyncActivity, store_id=g.store.id, filters=filters, cursor=cursor,
-                     zone=g.store.timezone)
-    return page("activity.html", "partials/activity_rows.html", page_=rows, filters=filters,
-                statuses=list(Status), kinds=sorted(KINDS), outlets=_outlets())
-
-
 @bp.route("/activity")
 @allow(Rule.STORE_VIEW)
 def index(store_id):
-    return _table(Filters.from_args(request.args, KINDS), request.args.get("cursor"))
+    filters = Filters.from_args(request.args, KINDS)
+    rows, live = read_table(SyncActivity, store_id=g.store.id, filters=filters,
+                            zone=g.store.timezone)
+    if unchanged(rows):
+        return "", 204
+    return page("activity.html", "partials/activity_rows.html", page_=rows, live=live,
+                filters=filters, statuses=list(Status), kinds=sorted(KINDS), outlets=_outlets())
+
+
+def _failed_matching(filters: Filters) -> list[int]:
+    """Every failed row matching the filters, not only the ones on screen."""
+    matching = Filters(**{**filters.__dict__, "status": Status.FAILED, "ignored": []})
+    query = page_query(SyncActivity, store_id=g.store.id, filters=matching, cursor=None,
+                       size=0, zone=g.store.timezone)
+    return list(db.session.scalars(query.with_only_columns(SyncActivity.id).limit(None)))
+
+
+def _progress_answer(batch_at: datetime | None, message: str | None = None):
+    answer = make_response(render_template(
+        "partials/refresh_progress.html", batch=progress(g.store, batch_at) if batch_at else None,
+        message=message, at=(batch_at - EPOCH) // MICROSECOND if batch_at else None))
+    answer.headers["HX-Trigger"] = CHANGED
+    return answer
 
 
 @bp.route("/activity/refresh", methods=["POST"])
 @allow(Rule.STORE_REFRESH)
 def refresh_rows(store_id):
-    """Refresh one row, the selected rows, or every failed row matching the filters; the
-    table comes back as filtered, the refreshed rows now Pending."""
+    """Send failed rows again: one (`one`), the ticked ones (`activity`), or every failed row
+    matching the filters (`all_failed`). htmx gets the batch's progress, which follows
+    itself; a plain form post goes back to the table."""
     filters = Filters.from_args(request.form, KINDS)
-    if request.form.get("all_failed"):
-        matching = Filters(**{**filters.__dict__, "status": Status.FAILED, "ignored": []})
-        ids, cursor = [], None
-        while True:  # every page, not just the one on screen
-            chunk = read_page(SyncActivity, store_id=g.store.id, filters=matching,
-                              cursor=cursor, size=500, zone=g.store.timezone)
-            ids += [row.id for row in chunk.rows]
-            if not chunk.next_cursor:
-                break
-            cursor = chunk.next_cursor
+    if request.form.get("one", "").isdigit():
+        ids = [int(request.form["one"])]
+    elif request.form.get("all_failed"):
+        ids = _failed_matching(filters)
     else:
         ids = [int(i) for i in request.form.getlist("activity") if i.isdigit()]
-    lanes = refresh(g.store, ids)
+    batch = refresh(g.store, ids)
     db.session.commit()
     try:
-        for lane in lanes:
+        for lane in batch.lanes:
             enqueue_lane(*lane)
     except redis.RedisError:
         current_app.logger.warning("Redis unavailable: refreshed rows wait for the next tick")
-    return _table(filters)
+    if batch.count == 0:
+        message = ("Tick at least one failed row first." if not ids
+                   else "Nothing to refresh: those rows are no longer failed.")
+    else:
+        message = None
+    if is_htmx():
+        return _progress_answer(batch.at if batch.count else None, message)
+    flash(message or f"Sending {batch.count} rows again.", "error" if message else "info")
+    return go(url_for("activity.index", store_id=store_id, **filters.args()))
+
+
+@bp.route("/activity/refresh")
+@allow(Rule.STORE_VIEW)
+def refresh_progress(store_id):
+    """How far a refresh has got (`at`: the batch's moment, from the refresh's answer);
+    without a readable `at`, an empty box."""
+    try:
+        batch_at = EPOCH + int(request.args.get("at", "")) * MICROSECOND
+    except (ValueError, OverflowError):
+        batch_at = None
+    return _progress_answer(batch_at)
 
 
 @bp.route("/activity/<int:activity_id>")
@@ -67,17 +111,42 @@ def show(store_id, activity_id):
     return page("activity_detail.html", activity=in_store(SyncActivity, activity_id))
 
 
+@bp.route("/activity/<int:activity_id>/reason")
+@allow(Rule.STORE_VIEW)
+def reason(store_id, activity_id):
+    """The reason dialog's content; without htmx, the row's own page says the same."""
+    activity = in_store(SyncActivity, activity_id)
+    return page("activity_detail.html", "partials/reason_dialog.html", activity=activity,
+                row=activity, title=f"{activity.kind.value.replace('_', ' ').capitalize()} "
+                                    f"{activity.source_number or ''}")
+
+
+WEBHOOK_EVENTS = {"purchase_order", "receive_item", "purchase_invoice", "item_transfer", "item"}
+
+
 @bp.route("/webhooks")
 @allow(Rule.STORE_VIEW)
 def webhooks(store_id):
-    filters = Filters.from_args(request.args, set())
-    rows = read_page(WebhookLog, store_id=g.store.id, filters=filters,
-                     cursor=request.args.get("cursor"), zone=g.store.timezone)
-    return page("webhooks.html", "partials/webhook_rows.html", page_=rows, status=filters.status,
-                statuses=list(Status))
+    filters = Filters.from_args(request.args, WEBHOOK_EVENTS)
+    rows, live = read_table(WebhookLog, store_id=g.store.id, filters=filters,
+                            zone=g.store.timezone)
+    if unchanged(rows):
+        return "", 204
+    return page("webhooks.html", "partials/webhook_rows.html", page_=rows, live=live,
+                filters=filters, statuses=list(Status), kinds=sorted(WEBHOOK_EVENTS),
+                outlets=_outlets())
 
 
 @bp.route("/webhooks/<int:webhook_id>")
 @allow(Rule.STORE_VIEW)
 def webhook(store_id, webhook_id):
     return page("webhook_detail.html", row=in_store(WebhookLog, webhook_id))
+
+
+@bp.route("/webhooks/<int:webhook_id>/reason")
+@allow(Rule.STORE_VIEW)
+def webhook_reason(store_id, webhook_id):
+    row = in_store(WebhookLog, webhook_id)
+    return page("webhook_detail.html", "partials/reason_dialog.html", row=row,
+                title=f"{row.event_type.replace('_', ' ').capitalize()} "
+                      f"{row.accurate_number or ''}")

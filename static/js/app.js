@@ -1,0 +1,35 @@
+// What htmx does not do by itself on isacc's pages:
+// - rows ticked for "Refresh selected" stay ticked when a live table redraws itself;
+// - the reason fetched for a row opens in the dialog, which closes again once its
+//   Refresh has been sent.
+(function () {
+  var ticked = new Set();
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.matches && box.matches("input[data-tick]")) {
+      if (box.checked) { ticked.add(box.value); } else { ticked.delete(box.value); }
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("input[data-tick]").forEach(function (box) {
+      box.checked = ticked.has(box.value);
+    });
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target.id === "reason-dialog-body") {
+      var dialog = document.getElementById("reason-dialog");
+      if (!dialog.open) { dialog.showModal(); }
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.detail.successful || event.detail.requestConfig.verb !== "post") { return; }
+    if (event.detail.elt.hasAttribute("data-closes-dialog")) {
+      document.getElementById("reason-dialog").close();
+    }
+    if (event.detail.pathInfo.requestPath.indexOf("/refresh") !== -1) { ticked.clear(); }
+  });
+})();
