@@ -3,6 +3,7 @@
 from flask import Flask, render_template
 
 from isacc import config as config_module
+from isacc import security
 from isacc.access import check_every_route_has_a_rule, enforce
 from isacc.extensions import csrf, db, login_manager, migrate
 from isacc.formatting import local_time, rupiah
@@ -37,6 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_blueprints(app)
     app.cli.add_command(isacc_cli)
     app.before_request(enforce)
+    security.install(app)
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["local_time"] = local_time
     _register_error_pages(app)

@@ -36,6 +36,31 @@ def reconcile() -> None:
     click.echo(f"Enqueued {dispatch_due()} lane(s) with due work.")
 
 
+@isacc_cli.command("rotate-secrets")
+def rotate_secrets() -> None:
+    """Re-encrypt every stored secret with the first of ENCRYPTION_KEYS.
+
+    Key rotation without downtime: put the new key first (every process reads old secrets
+    with the old key and writes new ones with the new key), run this, then drop the old key.
+    """
+    from sqlalchemy.orm.attributes import flag_modified
+
+    from isacc.crypto import EncryptedText
+
+    rewritten = 0
+    for mapper in db.Model.registry.mappers:
+        secret_columns = [c.key for c in mapper.columns if isinstance(c.type, EncryptedText)]
+        if not secret_columns:
+            continue
+        for row in db.session.scalars(db.select(mapper.class_)):
+            for name in secret_columns:
+                if getattr(row, name) is not None:
+                    flag_modified(row, name)  # written back, so encrypted with the first key
+                    rewritten += 1
+    db.session.commit()
+    click.echo(f"Re-encrypted {rewritten} secret(s) with the first key.")
+
+
 @isacc_cli.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", default="")

@@ -103,8 +103,11 @@ def add_place(store_id, outlet_id, kind):
             mapping_logic.add_place(g.store, kind, name)
         except AccurateError as failure:
             error = f"{failure.reason} {failure.next_step}"
-    found = mapping_logic.choices(g.store, refresh=True)
-    places = found.branches if kind == "branch" else found.warehouses
+    try:
+        found = mapping_logic.choices(g.store, refresh=True)
+        places = found.branches if kind == "branch" else found.warehouses
+    except AccurateError as failure:  # not connected, or Accurate unreachable
+        places, error = [], f"{failure.reason} {failure.next_step}"
     return render_template(
         "partials/mapping_place.html", kind=kind, field=field, outlet=outlet,
         place_options=[(p, p) for p in places], labels=mapping_logic.FIELDS,
