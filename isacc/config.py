@@ -62,6 +62,9 @@ def load(overrides: dict | None = None) -> dict:
         # and fail the row, visibly, after this many attempts (about 20 minutes of trying).
         "RETRY_CAP_SECONDS": float(env("ISACC_RETRY_CAP_SECONDS", "60")),
         "RETRY_ATTEMPTS": int(env("ISACC_RETRY_ATTEMPTS", "25")),
+        # Where isacc tells iSeller about stock Accurate changed (purchases, transfers in),
+        # signed like the inbound API; empty: iSeller is not told.
+        "ISELLER_NOTIFY_URL": env("ISELLER_NOTIFY_URL", ""),
         "LOGIN_ATTEMPTS": int(env("ISACC_LOGIN_ATTEMPTS", "10")),
         "LOGIN_WINDOW_SECONDS": int(env("ISACC_LOGIN_WINDOW_SECONDS", "900")),
         # Cookies: never readable by scripts, not sent on cross-site posts, HTTPS-only in
