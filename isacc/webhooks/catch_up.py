@@ -16,7 +16,10 @@ from isacc.webhooks import events
 from isacc.webhooks.lane import enqueue_store_or_wait
 from isacc.webhooks.receive import record
 
-WINDOW = timedelta(hours=24)  # Accurate's limit between from and to
+# Accurate allows 24 hours between from and to; a minute less leaves room for `to` being
+# rounded up to the next second (the stamps have no fractions).
+WINDOW = timedelta(hours=23, minutes=59)
+SECOND = timedelta(seconds=1)
 OVERLAP = timedelta(minutes=10)  # notices stamped just before the last window closed
 KEPT = timedelta(days=30)  # Accurate keeps only the last month
 EVERY = timedelta(hours=1)
@@ -36,7 +39,7 @@ def catch_up(store: Store) -> int:
     while start < now:
         end = min(start + WINDOW, now)
         sent = account.webhook_history(current_app.config, token, events.format_stamp(start),
-                                       events.format_stamp(end), connection.database_id)
+                                       events.format_stamp(end + SECOND), connection.database_id)
         found = [n for n in events.notices(events.envelopes(sent) if sent else [])
                  if n.database_id == connection.database_id]
         new += len(record(store, found))

@@ -8,19 +8,26 @@ to an hour between tries; its `event_id` lets iSeller ignore a notice it already
 
 import json
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import requests
 from flask import current_app
 
-from isacc.accurate.client import backoff
 from isacc.extensions import db
 from isacc.inbound.signing import signed_headers
 from isacc.models import Outlet, Product, Store, WebhookLog
 from isacc.models.base import utcnow
 
 TIMEOUT = (5, 15)
-RETRY_CAP_SECONDS = 3600
+# A minute after the first refusal, doubling up to an hour: iSeller being down for a while
+# is expected, and the notice keeps until it is back.
+FIRST_RETRY_SECONDS, RETRY_CAP_SECONDS = 60, 3600
 NOT_TOLD = "iSeller has not accepted this stock change yet"
+
+
+def _quantity(value) -> str:
+    """12, 2.5, -3: as iSeller reads quantities, without our column's trailing zeros."""
+    return f"{Decimal(str(value)).normalize():f}"
 
 
 def build(store: Store, row_id: int, event_type: str, number: str | None, event_at: datetime,
@@ -41,9 +48,9 @@ def build(store: Store, row_id: int, event_type: str, number: str | None, event_
         "occurred_at": event_at.isoformat(),
         "changes": [{
             "outlet_id": outlets[outlet].iseller_id, "product_id": products[product].iseller_id,
-            "sku": products[product].sku, "on_hand_change": str(on_hand_change),
-            "incoming_change": str(incoming_change), "on_hand": str(on_hand),
-            "incoming": str(incoming),
+            "sku": products[product].sku, "on_hand_change": _quantity(on_hand_change),
+            "incoming_change": _quantity(incoming_change), "on_hand": _quantity(on_hand),
+            "incoming": _quantity(incoming),
         } for product, outlet, on_hand_change, incoming_change, on_hand, incoming in moved],
     }
 
@@ -66,7 +73,8 @@ def send_notice(row_id: int) -> bool:
         if row.reason and row.reason.startswith(NOT_TOLD):
             row.reason = None
     else:
-        wait = backoff(row.notice_attempts, cap=RETRY_CAP_SECONDS)
+        doublings = min(row.notice_attempts - 1, 6)
+        wait = min(RETRY_CAP_SECONDS, FIRST_RETRY_SECONDS * 2 ** doublings)
         row.notice_due_at = utcnow() + timedelta(seconds=wait)
         if not row.reason or row.reason.startswith(NOT_TOLD):
             row.reason = f"{NOT_TOLD} ({problem}); isacc tells it again by itself."
