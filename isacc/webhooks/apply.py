@@ -65,10 +65,10 @@ class Plan:
     def add(self, product_id: int, outlet_id: int, on_hand=ZERO, incoming=ZERO) -> None:
         now_on_hand, now_incoming = self.effect.get((product_id, outlet_id), (ZERO, ZERO))
         self.effect[(product_id, outlet_id)] = (now_on_hand + on_hand, now_incoming + incoming)
-        self.outlet_id = self.outlet_id or outlet_id
 
 
-def _insert():
+def dialect_insert():
+    """INSERT with ON CONFLICT DO NOTHING for the database in use (both have it)."""
     return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.engine.dialect.name]
 
 
@@ -125,6 +125,7 @@ def plan(store: Store, event_type: str, document: dict | None) -> Plan:
         if outlet_id is None:
             elsewhere.append(warehouse or "(none)")
             continue
+        result.outlet_id = result.outlet_id or outlet_id
         item_no, found = _item_no(line), products.get(_item_no(line), [])
         if not found:
             missing.append(item_no)
@@ -206,7 +207,7 @@ def _read(client, module: str, row: WebhookLog) -> dict | None:
 
 
 def _applied_document(store_id: int, row: WebhookLog, number: str | None):
-    db.session.execute(_insert()(AppliedDocument).values(
+    db.session.execute(dialect_insert()(AppliedDocument).values(
         store_id=store_id, event_type=row.event_type, accurate_id=row.accurate_id,
         accurate_number=number, effect={}, version=0, updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["store_id", "event_type", "accurate_id"]))
@@ -234,7 +235,7 @@ def _move_stock(product_id: int, outlet_id: int, on_hand: Decimal, incoming: Dec
     """Add to an outlet's stock of a product in place (no read-modify-write); returns the
     new (on hand, incoming)."""
     now = utcnow()
-    db.session.execute(_insert()(ProductStock).values(
+    db.session.execute(dialect_insert()(ProductStock).values(
         product_id=product_id, outlet_id=outlet_id, quantity=0, incoming=0, updated_at=now)
         .on_conflict_do_nothing(index_elements=["product_id", "outlet_id"]))
     where = (ProductStock.product_id == product_id, ProductStock.outlet_id == outlet_id)

@@ -69,13 +69,18 @@ def due_rows(store_id: int, now):
 
 
 def run_store(store_id: int, keep_going=lambda: True) -> None:
-    """Apply every due row of the store, oldest event first, then send owed notices.
-    A row that has to wait (Accurate down, not connected) gets a later due_at, so the loop
-    always ends."""
+    """Apply every due row of the store once, oldest event first, then send owed notices.
+    A row that has to wait (Accurate down, not connected) is left to the tick that finds it
+    due again, so one pass never spends a row's attempts back to back."""
+    tried: set[int] = set()
     while keep_going():
-        row = db.session.scalars(due_rows(store_id, utcnow()).limit(1)).first()
+        query = due_rows(store_id, utcnow())
+        if tried:
+            query = query.where(WebhookLog.id.not_in(tried))
+        row = db.session.scalars(query.limit(1)).first()
         if row is None:
             break
+        tried.add(row.id)
         apply_row(row)
     owed = db.session.scalars(db.select(WebhookLog.id).where(
         WebhookLog.store_id == store_id, WebhookLog.notice_due_at <= utcnow())

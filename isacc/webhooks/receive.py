@@ -10,13 +10,13 @@ import hmac
 import json
 
 from flask import Blueprint, current_app, g, jsonify, request
-from sqlalchemy.dialects import postgresql, sqlite
 
 from isacc.access import Rule, allow
 from isacc.extensions import csrf, db
 from isacc.models import AccurateConnection, Status, Store, WebhookLog
 from isacc.models.base import utcnow
 from isacc.webhooks import events
+from isacc.webhooks.apply import dialect_insert
 from isacc.webhooks.lane import enqueue_store_or_wait
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
@@ -73,11 +73,10 @@ def record(store: Store, notices: list[events.Notice]) -> list[int]:
     """A pending row per notice not recorded before; returns the new rows' ids (the caller
     commits). The same notice arriving twice at once is settled by the unique
     (store, dedupe key): the database keeps one row, the other insert does nothing."""
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.engine.dialect.name]
     now, new = utcnow(), []
     for notice in notices:
         row_id = db.session.scalar(
-            insert(WebhookLog).values(
+            dialect_insert()(WebhookLog).values(
                 store_id=store.id, event_type=notice.event_type, dedupe_key=notice.dedupe_key,
                 accurate_id=notice.accurate_id, accurate_number=notice.number,
                 payload=notice.envelope, event_at=notice.event_at, status=Status.PENDING,
