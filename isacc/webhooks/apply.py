@@ -93,6 +93,8 @@ def plan(store: Store, event_type: str, document: dict | None) -> Plan:
     """What the document, as Accurate has it now (None: deleted), does to iSeller stock:
     purchase orders to incoming stock, goods received and transfers in to stock on hand,
     each line in the outlet whose mapping names its warehouse. Every problem is gathered."""
+    if event_type == "ITEM":
+        return _item(store, document)
     result = Plan()
     if document is None:
         result.note = "Deleted in Accurate: what it had changed in iSeller stock is undone."
@@ -160,6 +162,28 @@ def plan(store: Store, event_type: str, document: dict | None) -> Plan:
     return result
 
 
+def _item(store: Store, item: dict | None) -> Plan:
+    """An item changed in Accurate changes no stock (documents do); it only has to be a
+    product in iSeller, found by SKU, or later documents with it will fail."""
+    result = Plan()
+    if item is None:
+        result.note = "Deleted in Accurate: iSeller keeps its product."
+        return result
+    item_no = item.get("no")
+    names = db.session.scalars(db.select(Product.name).where(
+        Product.store_id == store.id, Product.sku == item_no)).all()
+    if not names:
+        result.problems.append((
+            f"Item {item_no} has no SKU in iSeller: no product there carries SKU {item_no}.",
+            f"Give the product SKU {item_no} in iSeller (or add it), then refresh."))
+    elif len(names) > 1:
+        result.problems.append((f"SKU {item_no} belongs to more than one product in iSeller.",
+                                f"Keep SKU {item_no} on one product only, then refresh."))
+    else:
+        result.note = f"Item {item_no} is product {names[0]} in iSeller."
+    return result
+
+
 def apply_row(row: WebhookLog) -> None:
     """Apply one pending row; it ends Success, Failed, or Pending with a later due_at."""
     store = row.store
@@ -189,7 +213,8 @@ def apply_row(row: WebhookLog) -> None:
         _fail(row, " ".join(reason for reason, _ in outcome.problems),
               " ".join(dict.fromkeys(step for _, step in outcome.problems)), outcome.outlet_id)
         return
-    number = (document or {}).get("number") or row.accurate_number
+    number = (document or {}).get("number") or (document or {}).get("no") \
+        or row.accurate_number
     _commit(row, store, number, outcome)
 
 

@@ -17,6 +17,8 @@ EVENTS = {
     "RECEIVE_ITEM": ("receive-item", "receiveItem"),
     "PURCHASE_INVOICE": ("purchase-invoice", "purchaseInvoice"),
     "ITEM_TRANSFER": ("item-transfer", "itemTransfer"),
+    # An item created or changed in Accurate: logged so an item iSeller lacks shows up.
+    "ITEM": ("item", "item"),
 }
 
 

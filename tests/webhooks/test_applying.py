@@ -195,3 +195,18 @@ def test_after_redis_is_emptied_the_tick_finds_pending_rows_again(webshop, redis
     assert webshop.rows()[0].status == Status.SUCCESS
     assert webshop.stock("K-1") == (2, 0)
     assert schedule.tick()["lanes"] == 0
+
+
+def test_an_item_changed_in_accurate_is_logged_and_fails_when_iseller_lacks_its_sku(webshop):
+    webshop.product("K-1")
+    accurate = webshop.sandbox_client()
+    for sku in ("K-1", "R-1"):
+        item = accurate.detail("item", no=sku)
+        webshop.deliver("ITEM", item["id"], sku, "WRITE")
+    webshop.wait_for_rows(2)
+    work()
+    known, unknown = webshop.rows()
+    assert (known.status, known.reason) == (Status.SUCCESS, "Item K-1 is product K-1 in iSeller.")
+    assert unknown.status == Status.FAILED
+    assert unknown.reason.startswith("Item R-1 has no SKU in iSeller")
+    assert webshop.stock("K-1") == (0, 0)
