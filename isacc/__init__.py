@@ -36,6 +36,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from isacc.web import register_blueprints
 
     register_blueprints(app)
+    from isacc.webhooks.receive import bp as webhooks_bp
+
+    app.register_blueprint(webhooks_bp)
     app.cli.add_command(isacc_cli)
     app.before_request(enforce)
     security.install(app)

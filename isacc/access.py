@@ -17,6 +17,8 @@ from isacc.models import Role, Store
 class Rule(enum.StrEnum):
     PUBLIC = "public"  # anyone, signed in or not
     SIGNED_INBOUND = "signed_inbound"  # iSeller, by the store's HMAC signature
+    # Accurate, by the store's secret token in the URL
+    WEBHOOK_TOKEN = "webhook_token"  # noqa: S105 - a rule's name, not a secret
     SIGNED_IN = "signed_in"  # any signed-in user
     STORE_VIEW = "store_view"  # the store's owner, support, admin
     STORE_REFRESH = "store_refresh"  # the store's owner, support, admin (re-run syncs)
@@ -83,6 +85,10 @@ def enforce() -> None:
         from isacc.inbound.api import authenticate
 
         return authenticate()
+    if rule is Rule.WEBHOOK_TOKEN:
+        from isacc.webhooks.receive import authenticate as authenticate_webhook
+
+        return authenticate_webhook()
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if rule in STORE_RULES:

@@ -3,12 +3,16 @@
 Every minute it enqueues each lane with due work: documents whose scheduled hour arrived,
 retries whose backoff ended, and (as the reconciler) anything pending that lost its job when
 Redis was emptied or a worker died. Store hours live in the database and change at run time,
-so one tick with a per-store "due?" check replaces a cron entry per store.
+so one tick with a per-store "due?" check replaces a cron entry per store. The webhook tick
+does the same for Accurate -> iSeller: each store's daily webhook renewal, its hourly
+catch-up from webhook-history.do, and webhook rows and iSeller notices whose time came.
 """
 
 from rq import cron
 
 from isacc.sync.lanes import QUEUE
 from jobs.sync import dispatch_due
+from jobs.webhooks import tick as webhooks_tick
 
 cron.register(dispatch_due, QUEUE, interval=60, result_ttl=300, name="dispatch-due")
+cron.register(webhooks_tick, QUEUE, interval=60, result_ttl=300, name="webhooks-tick")

@@ -235,8 +235,8 @@ def test_the_status_panel_answers_204_until_something_changes(table):
 def test_the_webhook_log_has_the_same_filters_and_live_window(table):
     client, store, outlets = table
     for n, (event, outlet, status) in enumerate([
-            ("receive_item", "kemang", Status.SUCCESS), ("item_transfer", "dago", Status.FAILED),
-            ("purchase_order", "dago", Status.PENDING)]):
+            ("RECEIVE_ITEM", "kemang", Status.SUCCESS), ("ITEM_TRANSFER", "dago", Status.FAILED),
+            ("PURCHASE_ORDER", "dago", Status.PENDING)]):
         db.session.add(WebhookLog(
             store_id=store.id, outlet_id=outlets[outlet], event_type=event, dedupe_key=str(n),
             accurate_number=f"ACC-{n}", payload={}, status=status,
@@ -252,7 +252,7 @@ def test_the_webhook_log_has_the_same_filters_and_live_window(table):
     assert accurate_numbers(base) == ["ACC-0", "ACC-1", "ACC-2"]
     assert accurate_numbers(f"{base}?status=failed") == ["ACC-1"]
     assert accurate_numbers(f"{base}?outlet={outlets['dago']}") == ["ACC-1", "ACC-2"]
-    assert accurate_numbers(f"{base}?type=receive_item") == ["ACC-0"]
+    assert accurate_numbers(f"{base}?type=RECEIVE_ITEM") == ["ACC-0"]
     assert accurate_numbers(f"{base}?start=2026-11-21&outlet={outlets['dago']}") == [
         "ACC-1", "ACC-2"]
     body = client.get(base).get_data(as_text=True)
@@ -261,3 +261,20 @@ def test_the_webhook_log_has_the_same_filters_and_live_window(table):
     failed = db.session.scalar(select(WebhookLog.id).where(WebhookLog.status == Status.FAILED))
     dialog = client.get(f"{base}/{failed}/reason", headers={"HX-Request": "true"})
     assert "Warehouse X is not mapped." in dialog.get_data(as_text=True)
+
+
+def test_a_failed_webhook_row_is_refreshed_from_the_log(table):
+    client, store, _ = table
+    row = WebhookLog(store_id=store.id, event_type="RECEIVE_ITEM", dedupe_key="r-1",
+                     accurate_number="RI-1", payload={}, status=Status.FAILED,
+                     reason="Item KN-9 has no SKU in iSeller.", created_at=DAY)
+    db.session.add(row)
+    db.session.commit()
+    token = csrf_from(client.get(f"/stores/{store.id}/webhooks").get_data(as_text=True))
+    answer = client.post(f"/stores/{store.id}/webhooks/refresh",
+                         data={"one": row.id, "csrf_token": token},
+                         headers={"HX-Request": "true"})
+    assert "Applying 1 event again." in answer.get_data(as_text=True)
+    assert answer.headers["HX-Trigger"] == "activity-changed"
+    db.session.expire_all()
+    assert db.session.get(WebhookLog, row.id).status == Status.PENDING

@@ -1,4 +1,8 @@
-"""Calls to Accurate's account host: which databases the user has, and opening one."""
+"""Calls to Accurate's account host: which databases the user has, opening one, and the
+application's webhook (renewal, history)."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import requests
 
@@ -33,3 +37,20 @@ def renew_session(config: dict, access_token: str, database_id: int, session: st
     body = _get(config, "/api/db-refresh-session.do", access_token,
                 {"id": database_id, "session": session})
     return body["d"]["session"]
+
+
+def renew_webhook(config: dict, access_token: str) -> datetime:
+    """Renew the application's webhook; returns the new expiry (the start of the day
+    Accurate names, Jakarta time, so it is never later than Accurate's)."""
+    body = _get(config, "/api/webhook-renew.do", access_token, {})
+    day = datetime.strptime(str(body["d"]), "%d/%m/%Y")
+    return day.replace(tzinfo=ZoneInfo("Asia/Jakarta")).astimezone(UTC)
+
+
+def webhook_history(config: dict, access_token: str, start: str, end: str,
+                    database_id: int) -> list[dict]:
+    """The notices Accurate sent between `start` and `end` ("dd/MM/yyyy HH:mm:ss", Jakarta,
+    at most 24 hours apart) for one database."""
+    body = _get(config, "/api/webhook-history.do", access_token,
+                {"from": start, "to": end, "databaseId": database_id})
+    return body.get("d") or []

@@ -1,7 +1,14 @@
 """Every model, importable from one place (Alembic and the app read this module)."""
 
 from isacc.models.accurate import AccurateConnection, ConnectionStatus
-from isacc.models.activity import ActivityKind, InboundEvent, Status, SyncActivity, WebhookLog
+from isacc.models.activity import (
+    ActivityKind,
+    AppliedDocument,
+    InboundEvent,
+    Status,
+    SyncActivity,
+    WebhookLog,
+)
 from isacc.models.catalogue import Customer, Product, ProductStock
 from isacc.models.inventory import (
     Deposit,
@@ -18,10 +25,10 @@ from isacc.models.sales import RegisterShift, SalesOrder, SalesOrderLine, SalesP
 from isacc.models.store import Role, Store, SyncMode, User
 
 __all__ = [
-    "AccurateConnection", "ActivityKind", "ConnectionStatus", "Customer", "Deposit",
-    "DepositDirection", "InboundEvent", "Outlet", "OutletMapping", "OutletPaymentAccount",
-    "Product", "ProductStock", "RegisterShift", "Role", "SalesOrder", "SalesOrderLine",
-    "SalesPayment", "ShiftStatus", "Status", "StockAdjustment", "StockAdjustmentLine",
-    "StockOpname", "StockOpnameLine", "Store", "SyncActivity", "SyncMode", "Transfer",
-    "TransferLine", "User", "WebhookLog",
+    "AccurateConnection", "ActivityKind", "AppliedDocument", "ConnectionStatus", "Customer",
+    "Deposit", "DepositDirection", "InboundEvent", "Outlet", "OutletMapping",
+    "OutletPaymentAccount", "Product", "ProductStock", "RegisterShift", "Role", "SalesOrder",
+    "SalesOrderLine", "SalesPayment", "ShiftStatus", "Status", "StockAdjustment",
+    "StockAdjustmentLine", "StockOpname", "StockOpnameLine", "Store", "SyncActivity", "SyncMode",
+    "Transfer", "TransferLine", "User", "WebhookLog",
 ]

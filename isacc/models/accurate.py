@@ -33,6 +33,15 @@ class AccurateConnection(db.Model):
     host: Mapped[str | None] = mapped_column(String(255))
     session_id: Mapped[str | None] = mapped_column(EncryptedText())
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Accurate stops sending webhooks silently 7 days after the last renewal: the daily
+    # renewal's outcome, and when the next renewal is due.
+    webhook_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    webhook_renewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    webhook_renew_error: Mapped[str | None] = mapped_column(Text)
+    webhook_renew_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How far webhook-history.do has been read back for notices that never arrived.
+    webhook_history_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    webhook_catch_up_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     connected_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 

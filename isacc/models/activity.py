@@ -99,6 +99,9 @@ class WebhookLog(db.Model):
         Index("ix_webhook_store_outlet_time", "store_id", "outlet_id", "created_at", "id"),
         Index("ix_webhook_store_type_time", "store_id", "event_type", "created_at", "id"),
         Index("ix_webhook_status_time", "status", "created_at", "id"),
+        # The scheduler tick: pending rows whose backoff ended, notices still owed to iSeller.
+        Index("ix_webhook_status_due", "status", "due_at"),
+        Index("ix_webhook_notice_due", "notice_due_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -109,16 +112,46 @@ class WebhookLog(db.Model):
     accurate_id: Mapped[int | None] = mapped_column(Integer)
     accurate_number: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[dict] = mapped_column(JSON)
+    # When Accurate says the event happened (the notice's timestamp): rows of a store are
+    # applied oldest first by it.
+    event_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[Status] = mapped_column(str_enum(Status, 8), default=Status.PENDING)
+    # The earliest time a pending row may be tried (later after Accurate failed to answer).
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     reason: Mapped[str | None] = mapped_column(Text)
     next_step: Mapped[str | None] = mapped_column(Text)
+    # The signed notice iSeller is owed for this row's stock change, written in the same
+    # transaction as the change; notice_due_at is cleared once iSeller accepted it.
+    notice: Mapped[dict | None] = mapped_column(JSON)
+    notice_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    notice_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     store = relationship("Store")
     outlet = relationship("Outlet")
+
+
+class AppliedDocument(db.Model):
+    """What one Accurate document (a purchase, a receipt, a transfer in) has done to iSeller
+    stock so far. Applying a newer version of it changes stock by the difference only, and
+    `version` makes two workers applying it at once conflict instead of both adding."""
+
+    __tablename__ = "applied_document"
+    __table_args__ = (UniqueConstraint("store_id", "event_type", "accurate_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"))
+    event_type: Mapped[str] = mapped_column(String(32))
+    accurate_id: Mapped[int] = mapped_column(Integer)
+    accurate_number: Mapped[str | None] = mapped_column(String(64))
+    # {"<product id>:<outlet id>": ["<on hand>", "<incoming>"]}, quantities as decimal text.
+    effect: Mapped[dict] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = updated_at()
 
 
 class InboundEvent(db.Model):

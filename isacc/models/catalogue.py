@@ -45,6 +45,8 @@ class ProductStock(db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"), index=True)
     quantity: Mapped[Decimal] = mapped_column(Quantity, default=0)
+    # Ordered from suppliers in Accurate (purchase orders) and not received yet: not on hand.
+    incoming: Mapped[Decimal] = mapped_column(Quantity, default=0, server_default="0")
     updated_at: Mapped[datetime] = updated_at()
 
     product = relationship("Product", back_populates="stock")

@@ -22,6 +22,8 @@ from isacc.sync.lanes import enqueue_lane
 from isacc.sync.refresh import progress, refresh
 from isacc.web.live import read_table, unchanged
 from isacc.web.pages import go, is_htmx, page
+from isacc.webhooks.events import EVENTS as WEBHOOK_EVENTS
+from isacc.webhooks.refresh import refresh_webhooks
 
 bp = Blueprint("activity", __name__, url_prefix="/stores/<int:store_id>")
 KINDS = {kind.value for kind in ActivityKind}
@@ -46,12 +48,27 @@ def index(store_id):
                 filters=filters, statuses=list(Status), kinds=sorted(KINDS), outlets=_outlets())
 
 
-def _failed_matching(filters: Filters) -> list[int]:
+def _failed_matching(model, filters: Filters) -> list[int]:
     """Every failed row matching the filters, not only the ones on screen."""
     matching = Filters(**{**filters.__dict__, "status": Status.FAILED, "ignored": []})
-    query = page_query(SyncActivity, store_id=g.store.id, filters=matching, cursor=None,
+    query = page_query(model, store_id=g.store.id, filters=matching, cursor=None,
                        size=0, zone=g.store.timezone)
-    return list(db.session.scalars(query.with_only_columns(SyncActivity.id).limit(None)))
+    return list(db.session.scalars(query.with_only_columns(model.id).limit(None)))
+
+
+def _chosen_rows(model, field: str, filters: Filters) -> list[int]:
+    """The rows a refresh form names: one (`one`), every failed one matching the filters
+    (`all_failed`), or the ticked ones (`field`)."""
+    if request.form.get("one", "").isdigit():
+        return [int(request.form["one"])]
+    if request.form.get("all_failed"):
+        return _failed_matching(model, filters)
+    return [int(i) for i in request.form.getlist(field) if i.isdigit()]
+
+
+def _nothing_refreshed(ids: list[int]) -> str:
+    return ("Tick at least one failed row first." if not ids
+            else "Nothing to refresh: those rows are no longer failed.")
 
 
 def _progress_answer(batch_at: datetime | None, message: str | None = None):
@@ -69,12 +86,7 @@ def refresh_rows(store_id):
     matching the filters (`all_failed`). htmx gets the batch's progress, which follows
     itself; a plain form post goes back to the table."""
     filters = Filters.from_args(request.form, KINDS)
-    if request.form.get("one", "").isdigit():
-        ids = [int(request.form["one"])]
-    elif request.form.get("all_failed"):
-        ids = _failed_matching(filters)
-    else:
-        ids = [int(i) for i in request.form.getlist("activity") if i.isdigit()]
+    ids = _chosen_rows(SyncActivity, "activity", filters)
     batch = refresh(g.store, ids)
     db.session.commit()
     try:
@@ -82,11 +94,7 @@ def refresh_rows(store_id):
             enqueue_lane(*lane)
     except redis.RedisError:
         current_app.logger.warning("Redis unavailable: refreshed rows wait for the next tick")
-    if batch.count == 0:
-        message = ("Tick at least one failed row first." if not ids
-                   else "Nothing to refresh: those rows are no longer failed.")
-    else:
-        message = None
+    message = None if batch.count else _nothing_refreshed(ids)
     if is_htmx():
         return _progress_answer(batch.at if batch.count else None, message)
     flash(message or f"Sending {batch.count} rows again.", "error" if message else "info")
@@ -121,13 +129,10 @@ def reason(store_id, activity_id):
                                     f"{activity.source_number or ''}")
 
 
-WEBHOOK_EVENTS = {"purchase_order", "receive_item", "purchase_invoice", "item_transfer", "item"}
-
-
 @bp.route("/webhooks")
 @allow(Rule.STORE_VIEW)
 def webhooks(store_id):
-    filters = Filters.from_args(request.args, WEBHOOK_EVENTS)
+    filters = Filters.from_args(request.args, set(WEBHOOK_EVENTS))
     rows, live = read_table(WebhookLog, store_id=g.store.id, filters=filters,
                             zone=g.store.timezone)
     if unchanged(rows):
@@ -150,3 +155,21 @@ def webhook_reason(store_id, webhook_id):
     return page("webhook_detail.html", "partials/reason_dialog.html", row=row,
                 title=f"{row.event_type.replace('_', ' ').capitalize()} "
                       f"{row.accurate_number or ''}")
+
+
+@bp.route("/webhooks/refresh", methods=["POST"])
+@allow(Rule.STORE_REFRESH)
+def refresh_webhook_rows(store_id):
+    """Apply failed webhook rows again, once their cause (a SKU, a warehouse) is fixed."""
+    filters = Filters.from_args(request.form, set(WEBHOOK_EVENTS))
+    ids = _chosen_rows(WebhookLog, "webhook", filters)
+    count = refresh_webhooks(g.store, ids)
+    message = (f"Applying {count} event{'' if count == 1 else 's'} again."
+               if count else _nothing_refreshed(ids))
+    if is_htmx():
+        answer = make_response(render_template(
+            "partials/refresh_progress.html", batch=None, message=message, ok=bool(count)))
+        answer.headers["HX-Trigger"] = CHANGED
+        return answer
+    flash(message, "info" if count else "error")
+    return go(url_for("activity.webhooks", store_id=store_id, **filters.args()))

@@ -8,6 +8,7 @@ from markupsafe import Markup
 from isacc.access import Rule, allow
 from isacc.overview import documents_per_day, setup_checklist, sync_status
 from isacc.web.pages import is_htmx, page
+from isacc.webhooks.renewal import renewal_warning
 
 bp = Blueprint("overview", __name__, url_prefix="/stores/<int:store_id>")
 
@@ -24,7 +25,8 @@ def _status_panel() -> dict:
 @bp.route("/")
 @allow(Rule.STORE_VIEW)
 def show(store_id):
-    return page("overview.html", steps=setup_checklist(g.store), **_status_panel())
+    return page("overview.html", steps=setup_checklist(g.store),
+                webhook_warning=renewal_warning(g.store), **_status_panel())
 
 
 @bp.route("/status")

@@ -1,0 +1,333 @@
+"""Applying a webhook row: read the document Accurate named (detail.do), work out what it
+does to each outlet's iSeller stock, and change that stock by the difference from what the
+same document did before, in one transaction with the row's Success.
+
+Exactly once: AppliedDocument keeps what each document did so far. Its version is bumped by
+a conditional UPDATE in the same transaction as the stock change and the row's own
+conditional Pending -> Success, so a second worker (a duplicate job, a retry after a crash,
+another notice of the same document) loses that race, rolls back, and on its next look finds
+nothing left to change.
+
+Order: the document is read as Accurate has it now, so however its notices arrive, stock ends
+as its latest version says; the lane still applies a store's rows oldest event first
+(lane.py), so iSeller's notices follow Accurate's order.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from isacc.accurate.client import backoff
+from isacc.accurate.connection import client_for
+from isacc.accurate.errors import (
+    AccurateError,
+    FinalError,
+    NotConnected,
+    ReconnectRequired,
+    RetryableError,
+)
+from isacc.extensions import db
+from isacc.models import (
+    ActivityKind,
+    AppliedDocument,
+    OutletMapping,
+    Product,
+    ProductStock,
+    Status,
+    Store,
+    SyncActivity,
+    WebhookLog,
+)
+from isacc.models.base import ZERO, utcnow
+from isacc.webhooks import notify
+from isacc.webhooks.events import EVENTS
+
+# Not connected, or Accurate wants the owner to reconnect: rows wait, untouched, this long
+# between looks instead of failing one after another.
+WAIT_FOR_CONNECTION = timedelta(minutes=10)
+VERSION_RACES = 5
+
+
+@dataclass
+class Plan:
+    """What a document does to iSeller stock, or why it cannot be applied."""
+
+    # (product id, outlet id) -> (on hand, incoming)
+    effect: dict[tuple[int, int], tuple[Decimal, Decimal]] = field(default_factory=dict)
+    outlet_id: int | None = None
+    note: str | None = None
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, product_id: int, outlet_id: int, on_hand=ZERO, incoming=ZERO) -> None:
+        now_on_hand, now_incoming = self.effect.get((product_id, outlet_id), (ZERO, ZERO))
+        self.effect[(product_id, outlet_id)] = (now_on_hand + on_hand, now_incoming + incoming)
+
+
+def dialect_insert():
+    """INSERT with ON CONFLICT DO NOTHING for the database in use (both have it)."""
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.engine.dialect.name]
+
+
+def _warehouse(line: dict) -> str | None:
+    return line.get("warehouseName") or (line.get("warehouse") or {}).get("name")
+
+
+def _item_no(line: dict) -> str | None:
+    return line.get("itemNo") or (line.get("item") or {}).get("no")
+
+
+def _made_by_isacc(store: Store, event_type: str, number: str | None) -> bool:
+    """isacc's own transfers (from iSeller) fire webhooks too; iSeller already has them."""
+    return event_type == "ITEM_TRANSFER" and number is not None and db.session.scalar(
+        db.select(SyncActivity.id).where(
+            SyncActivity.store_id == store.id, SyncActivity.accurate_number == number,
+            SyncActivity.kind.in_([ActivityKind.TRANSFER_OUT, ActivityKind.TRANSFER_IN]))
+        .limit(1)) is not None
+
+
+def plan(store: Store, event_type: str, document: dict | None) -> Plan:
+    """What the document, as Accurate has it now (None: deleted), does to iSeller stock:
+    purchase orders to incoming stock, goods received and transfers in to stock on hand,
+    each line in the outlet whose mapping names its warehouse. Every problem is gathered."""
+    if event_type == "ITEM":
+        return _item(store, document)
+    result = Plan()
+    if document is None:
+        result.note = "Deleted in Accurate: what it had changed in iSeller stock is undone."
+        return result
+    number = document.get("number")
+    if event_type == "PURCHASE_INVOICE" and document.get("receiveItemNumber"):
+        result.note = (f"Bills goods received with {document['receiveItemNumber']}: "
+                       f"iSeller stock rose with that receipt.")
+        return result
+    if event_type == "ITEM_TRANSFER" and document.get("itemTransferType") != "TRANSFER_IN":
+        result.note = "A transfer out changes outlet stock when its goods are received."
+        return result
+    if _made_by_isacc(store, event_type, number):
+        result.note = "isacc made this transfer from iSeller: iSeller stock already has it."
+        return result
+    outlets = dict(db.session.execute(db.select(OutletMapping.warehouse_name,
+                                                OutletMapping.outlet_id)
+                                      .where(OutletMapping.store_id == store.id)).all())
+    lines = [line for line in document.get("detailItem") or [] if isinstance(line, dict)]
+    numbers = {_item_no(line) for line in lines}
+    products: dict[str, list[int]] = {}
+    for product_id, sku in db.session.execute(db.select(Product.id, Product.sku).where(
+            Product.store_id == store.id, Product.sku.in_(numbers))):
+        products.setdefault(sku, []).append(product_id)
+    elsewhere, missing, shared = [], [], []
+    for line in lines:
+        warehouse = document.get("warehouseName") if event_type == "ITEM_TRANSFER" \
+            else _warehouse(line)
+        outlet_id = outlets.get(warehouse)
+        if outlet_id is None:
+            elsewhere.append(warehouse or "(none)")
+            continue
+        result.outlet_id = result.outlet_id or outlet_id
+        item_no, found = _item_no(line), products.get(_item_no(line), [])
+        if not found:
+            missing.append(item_no)
+            continue
+        if len(found) > 1:
+            shared.append(item_no)
+            continue
+        quantity = Decimal(str(line.get("quantity") or 0))
+        if event_type == "PURCHASE_ORDER":
+            result.add(found[0], outlet_id, incoming=quantity)
+            continue
+        # Goods received against an order stop being incoming as they arrive.
+        result.add(found[0], outlet_id, on_hand=quantity,
+                   incoming=-quantity if line.get("purchaseOrderNumber") else ZERO)
+    for item_no in dict.fromkeys(missing):
+        result.problems.append((
+            f"Item {item_no} has no SKU in iSeller: no product there carries SKU {item_no}.",
+            f"Give the product SKU {item_no} in iSeller, then refresh."))
+    for item_no in dict.fromkeys(shared):
+        result.problems.append((
+            f"SKU {item_no} belongs to more than one product in iSeller.",
+            f"Keep SKU {item_no} on one product only, then refresh."))
+    places = ", ".join(dict.fromkeys(elsewhere))
+    if not result.effect and not result.problems and elsewhere:
+        result.problems.append((
+            f"Warehouse {places} is not the warehouse of any outlet, so no iSeller stock "
+            f"changes.",
+            "If the goods went to an outlet, choose this warehouse in that outlet's mapping, "
+            "then refresh; if it is a warehouse without an outlet, nothing is needed."))
+    elif elsewhere:
+        result.note = f"Lines into {places} are not an outlet's stock and were left out."
+    return result
+
+
+def _item(store: Store, item: dict | None) -> Plan:
+    """An item changed in Accurate changes no stock (documents do); it only has to be a
+    product in iSeller, found by SKU, or later documents with it will fail."""
+    result = Plan()
+    if item is None:
+        result.note = "Deleted in Accurate: iSeller keeps its product."
+        return result
+    item_no = item.get("no")
+    names = db.session.scalars(db.select(Product.name).where(
+        Product.store_id == store.id, Product.sku == item_no)).all()
+    if not names:
+        result.problems.append((
+            f"Item {item_no} has no SKU in iSeller: no product there carries SKU {item_no}.",
+            f"Give the product SKU {item_no} in iSeller (or add it), then refresh."))
+    elif len(names) > 1:
+        result.problems.append((f"SKU {item_no} belongs to more than one product in iSeller.",
+                                f"Keep SKU {item_no} on one product only, then refresh."))
+    else:
+        result.note = f"Item {item_no} is product {names[0]} in iSeller."
+    return result
+
+
+def apply_row(row: WebhookLog) -> None:
+    """Apply one pending row; it ends Success, Failed, or Pending with a later due_at."""
+    store = row.store
+    try:
+        client = client_for(store)
+    except (NotConnected, ReconnectRequired) as error:
+        _finish(row, due_at=utcnow() + WAIT_FOR_CONNECTION, reason=error.reason,
+                next_step=error.next_step)
+        return
+    row.attempts += 1  # counted first: a worker killed mid-call still used an attempt
+    db.session.commit()
+    module, _ = EVENTS[row.event_type]
+    try:
+        document = _read(client, module, row)
+    except RetryableError as error:
+        _retry_later(row, error)
+        return
+    except ReconnectRequired as error:
+        _finish(row, due_at=utcnow() + WAIT_FOR_CONNECTION, reason=error.reason,
+                next_step=error.next_step)
+        return
+    except AccurateError as error:
+        _fail(row, error.reason, error.next_step)
+        return
+    outcome = plan(store, row.event_type, document)
+    if outcome.problems:
+        _fail(row, " ".join(reason for reason, _ in outcome.problems),
+              " ".join(dict.fromkeys(step for _, step in outcome.problems)), outcome.outlet_id)
+        return
+    number = (document or {}).get("number") or (document or {}).get("no") \
+        or row.accurate_number
+    _commit(row, store, number, outcome)
+
+
+def _read(client, module: str, row: WebhookLog) -> dict | None:
+    """The document as Accurate has it now; None when it was deleted."""
+    action = (row.payload.get("data") or [{}])[0].get("action", "WRITE")
+    if action == "DELETE":
+        return None
+    try:
+        return client.detail(module, id=row.accurate_id)
+    except FinalError as error:
+        if any("tidak ditemukan" in str(message) for message in error.messages):
+            return None  # deleted after this notice was sent; its own notice may follow
+        raise
+
+
+def _applied_document(store_id: int, row: WebhookLog, number: str | None):
+    db.session.execute(dialect_insert()(AppliedDocument).values(
+        store_id=store_id, event_type=row.event_type, accurate_id=row.accurate_id,
+        accurate_number=number, effect={}, version=0, updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["store_id", "event_type", "accurate_id"]))
+    return db.session.execute(
+        db.select(AppliedDocument.id, AppliedDocument.effect, AppliedDocument.version).where(
+            AppliedDocument.store_id == store_id, AppliedDocument.event_type == row.event_type,
+            AppliedDocument.accurate_id == row.accurate_id)).one()
+
+
+def _difference(wanted: dict, before: dict) -> list[tuple[int, int, Decimal, Decimal]]:
+    """(product, outlet, on-hand change, incoming change), in key order so concurrent
+    transactions lock stock rows in the same order."""
+    changes = []
+    for key in sorted(set(wanted) | set(before), key=lambda k: tuple(map(int, k.split(":")))):
+        new_on_hand, new_incoming = (Decimal(v) for v in wanted.get(key, ("0", "0")))
+        old_on_hand, old_incoming = (Decimal(v) for v in before.get(key, ("0", "0")))
+        if (new_on_hand, new_incoming) != (old_on_hand, old_incoming):
+            product_id, outlet_id = map(int, key.split(":"))
+            changes.append((product_id, outlet_id, new_on_hand - old_on_hand,
+                            new_incoming - old_incoming))
+    return changes
+
+
+def _move_stock(product_id: int, outlet_id: int, on_hand: Decimal, incoming: Decimal):
+    """Add to an outlet's stock of a product in place (no read-modify-write); returns the
+    new (on hand, incoming)."""
+    now = utcnow()
+    db.session.execute(dialect_insert()(ProductStock).values(
+        product_id=product_id, outlet_id=outlet_id, quantity=0, incoming=0, updated_at=now)
+        .on_conflict_do_nothing(index_elements=["product_id", "outlet_id"]))
+    where = (ProductStock.product_id == product_id, ProductStock.outlet_id == outlet_id)
+    db.session.execute(update(ProductStock).where(*where).values(
+        quantity=ProductStock.quantity + on_hand, incoming=ProductStock.incoming + incoming,
+        updated_at=now).execution_options(synchronize_session=False))
+    return db.session.execute(
+        db.select(ProductStock.quantity, ProductStock.incoming).where(*where)).one()
+
+
+def _commit(row: WebhookLog, store: Store, number: str | None, outcome: Plan) -> None:
+    wanted = {f"{product}:{outlet}": [str(on_hand), str(incoming)]
+              for (product, outlet), (on_hand, incoming) in outcome.effect.items()}
+    row_id, event_at = row.id, row.event_at or row.created_at
+    for _ in range(VERSION_RACES):
+        applied = _applied_document(store.id, row, number)
+        changes = _difference(wanted, applied.effect or {})
+        bumped = db.session.execute(
+            update(AppliedDocument)
+            .where(AppliedDocument.id == applied.id, AppliedDocument.version == applied.version)
+            .values(effect=wanted, version=applied.version + 1, accurate_number=number,
+                    updated_at=utcnow())
+            .execution_options(synchronize_session=False))
+        if bumped.rowcount != 1:
+            db.session.rollback()  # another worker applied this document meanwhile: look again
+            continue
+        moved = [(product, outlet, on_hand, incoming, *_move_stock(product, outlet, on_hand,
+                                                                     incoming))
+                 for product, outlet, on_hand, incoming in changes]
+        notice = notify.build(store, row_id, row.event_type, number, event_at, moved)
+        note = outcome.note or (None if moved else
+                                "iSeller stock already matched this document; nothing changed.")
+        done = db.session.execute(
+            update(WebhookLog).where(WebhookLog.id == row_id, WebhookLog.status == Status.PENDING)
+            .values(status=Status.SUCCESS, outlet_id=outcome.outlet_id or row.outlet_id,
+                    accurate_number=number, reason=note, next_step=None, due_at=None,
+                    finished_at=utcnow(), updated_at=utcnow(), notice=notice,
+                    notice_due_at=utcnow() if notice else None)
+            .execution_options(synchronize_session=False))
+        if done.rowcount == 1:
+            db.session.commit()
+        else:
+            db.session.rollback()  # another worker finished this row first; its change stands
+        return
+    _retry_later(row, RetryableError("Other work on the same Accurate document kept "
+                                     "getting in the way."))
+
+
+def _finish(row: WebhookLog, **values) -> None:
+    """Write a pending row's outcome, unless another worker already finished it."""
+    db.session.execute(
+        update(WebhookLog).where(WebhookLog.id == row.id, WebhookLog.status == Status.PENDING)
+        .values(updated_at=utcnow(), **values).execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def _fail(row: WebhookLog, reason: str, next_step: str, outlet_id: int | None = None) -> None:
+    _finish(row, status=Status.FAILED, reason=reason, next_step=next_step, due_at=None,
+            finished_at=utcnow(), outlet_id=outlet_id or row.outlet_id)
+
+
+def _retry_later(row: WebhookLog, error: RetryableError) -> None:
+    config = current_app.config
+    if row.attempts >= config["RETRY_ATTEMPTS"]:
+        _fail(row, f"Accurate kept failing after {row.attempts} attempts: {error.reason}",
+              "Check that Accurate is up, then refresh this row.")
+        return
+    wait = backoff(row.attempts, error.retry_after, cap=config["RETRY_CAP_SECONDS"])
+    _finish(row, due_at=utcnow() + timedelta(seconds=wait), reason=error.reason,
+            next_step=error.next_step)

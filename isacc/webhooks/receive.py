@@ -1,0 +1,114 @@
+"""POST /webhooks/accurate/<token>: Accurate's notices in. Each document event becomes a
+webhook log row and the store's webhook lane is enqueued; the answer comes at once, the
+work is the job's.
+
+Accurate signs nothing (accurate-api.md 6), so the URL carries the store's secret token, and
+every envelope must name the Accurate database that store is connected to.
+"""
+
+import hmac
+import json
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from isacc.access import Rule, allow
+from isacc.extensions import csrf, db
+from isacc.models import AccurateConnection, Status, Store, WebhookLog
+from isacc.models.base import utcnow
+from isacc.webhooks import events
+from isacc.webhooks.apply import dialect_insert
+from isacc.webhooks.lane import enqueue_store_or_wait
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+csrf.exempt(bp)  # authenticated by the token in the URL instead of a session
+
+
+def refuse(status: int, error: str):
+    return jsonify({"error": error}), status
+
+
+def _token_matches(store: Store, token: str) -> bool:
+    return hmac.compare_digest(store.webhook_token.encode(), token.encode())
+
+
+def _store_for(token: str, database_ids: set[int]) -> Store | None:
+    """The store whose token this is. Stores connected to the databases named come first
+    (usually one store), so a good notice never decrypts every store's token."""
+    near = db.session.scalars(db.select(Store).join(AccurateConnection).where(
+        AccurateConnection.database_id.in_(database_ids))).all()
+    for store in near:
+        if _token_matches(store, token):
+            return store
+    # Only a refused notice pays for the full search, to say precisely why it is refused.
+    return next((store for store in db.session.scalars(db.select(Store))
+                 if _token_matches(store, token)), None)
+
+
+def _named_databases(body) -> set[int]:
+    """The database ids a body names, read leniently: only to find the store's token fast."""
+    envelopes = body if isinstance(body, list) else [body]
+    return {e["databaseId"] for e in envelopes
+            if isinstance(e, dict) and isinstance(e.get("databaseId"), int)}
+
+
+def authenticate():
+    """The WEBHOOK_TOKEN rule: a known token first (a stranger learns nothing about what a
+    body should look like), then a well-formed body naming the store's database."""
+    try:
+        body = json.loads(request.get_data())
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        body, unreadable = None, error
+    else:
+        unreadable = None
+    store = _store_for((request.view_args or {}).get("token", ""), _named_databases(body))
+    if store is None:
+        return refuse(401, "unknown webhook token: use the webhook URL isacc shows for the store")
+    if unreadable is not None:
+        return refuse(400, f"the body is not valid JSON: {unreadable}")
+    try:
+        checked = events.envelopes(body)
+    except events.BodyRefused as error:
+        return refuse(400, str(error))
+    database_ids = {envelope["databaseId"] for envelope in checked}
+    connected = store.accurate.database_id if store.accurate else None
+    if connected is None:
+        return refuse(403, "this store is not connected to an Accurate database")
+    if database_ids != {connected}:
+        others = ", ".join(str(i) for i in sorted(database_ids - {connected}))
+        return refuse(403, f"Accurate database {others} is not the database this store is "
+                           f"connected to")
+    g.store, g.envelopes = store, checked
+    return None
+
+
+def record(store: Store, notices: list[events.Notice]) -> list[int]:
+    """A pending row per notice not recorded before; returns the new rows' ids (the caller
+    commits). The same notice arriving twice at once is settled by the unique
+    (store, dedupe key): the database keeps one row, the other insert does nothing."""
+    now, new = utcnow(), []
+    for notice in notices:
+        row_id = db.session.scalar(
+            dialect_insert()(WebhookLog).values(
+                store_id=store.id, event_type=notice.event_type, dedupe_key=notice.dedupe_key,
+                accurate_id=notice.accurate_id, accurate_number=notice.number,
+                payload=notice.envelope, event_at=notice.event_at, status=Status.PENDING,
+                due_at=now, attempts=0, notice_attempts=0, created_at=now, updated_at=now)
+            .on_conflict_do_nothing(index_elements=["store_id", "dedupe_key"])
+            .returning(WebhookLog.id))
+        if row_id is not None:
+            new.append(row_id)
+    return new
+
+
+@bp.route("/accurate/<token>", methods=["POST"])
+@allow(Rule.WEBHOOK_TOKEN)
+def accurate(token):
+    notices = events.notices(g.envelopes)
+    new = record(g.store, notices)
+    db.session.commit()
+    if new:
+        enqueue_store_or_wait(g.store.id)
+    current_app.logger.info("Accurate webhook for store %s: %d new, %d repeated", g.store.id,
+                            len(new), len(notices) - len(new))
+    return jsonify({"status": "accepted", "recorded": len(new),
+                    "repeated": len(notices) - len(new)}), 200

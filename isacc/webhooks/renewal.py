@@ -1,0 +1,64 @@
+"""Keeping Accurate's webhook alive: it stops sending, silently, 7 days after the last
+renewal (accurate-api.md 6), so every connected store renews it daily and the overview warns
+when a renewal failed or the expiry draws near."""
+
+from datetime import timedelta
+
+from flask import current_app
+
+from isacc.accurate import account
+from isacc.accurate.connection import client_for
+from isacc.accurate.errors import AccurateError
+from isacc.extensions import db
+from isacc.formatting import local_time
+from isacc.models import Store
+from isacc.models.base import utcnow
+
+EVERY = timedelta(days=1)
+RETRY_AFTER_FAILURE = timedelta(hours=1)
+# A daily renewal keeps the expiry about 7 days away; under 5 means two renewals missed.
+WARN_BEFORE = timedelta(days=5)
+
+
+def renew(store: Store) -> bool:
+    """Renew the webhook with the store's grant and record the outcome; True on success."""
+    connection = store.accurate
+    if connection is None or connection.database_id is None:
+        return False
+    now = utcnow()
+    try:
+        token = client_for(store).access.access_token  # refreshed first when near expiry
+        expires = account.renew_webhook(current_app.config, token)
+    except AccurateError as error:
+        connection.webhook_renew_error = error.reason
+        connection.webhook_renew_due_at = now + RETRY_AFTER_FAILURE
+        db.session.commit()
+        return False
+    connection.webhook_expires_at, connection.webhook_renewed_at = expires, now
+    connection.webhook_renew_error = None
+    connection.webhook_renew_due_at = now + EVERY
+    db.session.commit()
+    return True
+
+
+def renewal_warning(store: Store) -> str | None:
+    """A sentence for the overview when the last renewal failed or the webhook lapses soon
+    (or did); None when all is well or nothing was tried yet."""
+    connection = store.accurate
+    if connection is None or connection.database_id is None:
+        return None
+    expires = connection.webhook_expires_at
+    when = local_time(expires, store.timezone, "%d %b %Y") if expires else None
+    now = utcnow()
+    if expires is not None and expires <= now:
+        return (f"Accurate's webhook lapsed on {when}: purchases and transfers made in "
+                f"Accurate no longer reach iSeller. isacc keeps trying to renew it; if this "
+                f"stays, reconnect Accurate.")
+    if connection.webhook_renew_error:
+        until = f" It stays active until {when}." if when else ""
+        return (f"isacc could not renew Accurate's webhook: {connection.webhook_renew_error}"
+                f"{until} isacc tries again every hour.")
+    if expires is not None and expires - now < WARN_BEFORE:
+        return (f"Accurate's webhook lapses on {when} and has not been renewed for days: "
+                f"check that isacc's scheduler is running.")
+    return None

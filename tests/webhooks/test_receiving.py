@@ -1,0 +1,85 @@
+"""The endpoint answers at once and stores a row per document event; anything it cannot
+trust is refused with a 4xx that says why, and leaves no row."""
+
+import json
+
+from isacc.extensions import db
+from isacc.models import WebhookLog
+from tests.accurate.conftest import DATABASE
+
+
+def envelope(**fields) -> dict:
+    return {"databaseId": DATABASE, "type": "PURCHASE_INVOICE", "uuid": "u-1",
+            "timestamp": "25/11/2026 10:15:00",
+            "data": [{"purchaseInvoiceId": 7, "purchaseInvoiceNo": "PI.1", "action": "WRITE"}],
+            **fields}
+
+
+def post(client, token: str, body) -> tuple[int, dict]:
+    answer = client.post(f"/webhooks/accurate/{token}", data=json.dumps(body),
+                         content_type="application/json")
+    return answer.status_code, answer.get_json()
+
+
+def count_rows() -> int:
+    db.session.expire_all()
+    return db.session.scalar(db.select(db.func.count(WebhookLog.id)))
+
+
+def test_an_array_or_a_single_envelope_is_stored_once_per_document_event(client, webshop):
+    token = webshop.store.webhook_token
+    status, body = post(client, token, [envelope()])
+    assert (status, body["recorded"]) == (200, 1)
+    status, body = post(client, token, envelope())  # the same notice, as one object
+    assert (status, body["recorded"], body["repeated"]) == (200, 0, 1)
+    [row] = webshop.rows()
+    assert (row.event_type, row.accurate_id, row.accurate_number) == ("PURCHASE_INVOICE", 7,
+                                                                      "PI.1")
+    assert row.status == "pending" and row.event_at.isoformat() == "2026-11-25T03:15:00+00:00"
+
+
+def test_events_that_do_not_change_stock_are_acknowledged_and_not_stored(client, webshop):
+    status, body = post(client, webshop.store.webhook_token, [envelope(
+        type="CUSTOMER", data=[{"customerId": 3, "customerNo": "C-3", "action": "WRITE"}])])
+    assert (status, body["recorded"]) == (200, 0)
+    assert count_rows() == 0
+
+
+def test_a_forged_token_is_refused_and_leaves_no_row(client, webshop):
+    status, body = post(client, webshop.store.webhook_token + "x", [envelope()])
+    assert status == 401 and "unknown webhook token" in body["error"]
+    assert count_rows() == 0
+
+
+def test_a_notice_of_another_database_is_refused_and_leaves_no_row(client, webshop):
+    status, body = post(client, webshop.store.webhook_token,
+                        [envelope(), envelope(databaseId=102, uuid="u-2")])
+    assert status == 403 and "database 102 is not the database" in body["error"]
+    assert count_rows() == 0
+
+
+def test_a_store_without_accurate_refuses_its_webhooks(client, app):
+    from tests.conftest import make_store
+
+    store = make_store("Belum Terhubung")
+    db.session.commit()
+    status, body = post(client, store.webhook_token, [envelope()])
+    assert status == 403 and "not connected" in body["error"]
+    assert count_rows() == 0
+
+
+def test_a_malformed_body_is_refused_with_what_is_wrong(client, webshop):
+    token = webshop.store.webhook_token
+    answer = client.post(f"/webhooks/accurate/{token}", data=b"{not json",
+                         content_type="application/json")
+    assert answer.status_code == 400 and "not valid JSON" in answer.get_json()["error"]
+    for body, words in [
+        ([], "empty array"),
+        ([envelope(databaseId="101")], "databaseId must be a number"),
+        ([envelope(timestamp="2026-11-25T10:15:00")], "dd/MM/yyyy HH:mm:ss"),
+        ([envelope(data=[{"purchaseInvoiceNo": "PI.1"}])], "purchaseInvoiceId"),
+        ([envelope(data=[{"purchaseInvoiceId": 7, "action": "EDIT"}])], "WRITE or DELETE"),
+    ]:
+        status, answer = post(client, token, body)
+        assert status == 400 and words in answer["error"], (body, answer)
+    assert count_rows() == 0
