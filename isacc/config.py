@@ -62,6 +62,9 @@ def load(overrides: dict | None = None) -> dict:
         # and fail the row, visibly, after this many attempts (about 20 minutes of trying).
         "RETRY_CAP_SECONDS": float(env("ISACC_RETRY_CAP_SECONDS", "60")),
         "RETRY_ATTEMPTS": int(env("ISACC_RETRY_ATTEMPTS", "25")),
+        # Documents a worker sends per call: bulk-save takes up to 100; 1 sends one call per
+        # document (bench.sync_throughput compares the two).
+        "SYNC_BATCH": min(100, max(1, int(env("ISACC_SYNC_BATCH", "100")))),
         # How often an open table or status panel asks for changes (a cheap "nothing new"
         # answer when nothing changed).
         "LIVE_POLL_SECONDS": int(env("ISACC_LIVE_POLL_SECONDS", "4")),

@@ -44,7 +44,6 @@ from isacc.models import (
 from isacc.models.base import utcnow
 from isacc.sync import documents
 
-BATCH = 100  # bulk-save's limit
 MODULES = {
     ActivityKind.CUSTOMER: "customer",
     ActivityKind.SALES_INVOICE: "sales-invoice",
@@ -116,7 +115,8 @@ def run_lane(store_id: int, outlet_id: int | None, worker: str | None = None,
     client = None
     while keep_going():
         now = utcnow()
-        ready = db.session.scalars(ready_query(store_id, outlet_id, now).limit(BATCH)).all()
+        ready = db.session.scalars(ready_query(store_id, outlet_id, now)
+                                   .limit(current_app.config["SYNC_BATCH"])).all()
         ready = [a for a in ready if not _blocked_opname(a)]
         if not ready:
             return woken - {(store_id, outlet_id)}
