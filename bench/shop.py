@@ -120,7 +120,8 @@ class BenchShop:
                    ENCRYPTION_KEYS=config["ENCRYPTION_KEYS"],
                    ACCURATE_ACCOUNT_URL=self.sandbox.url, **env_extra)
         self.workers += [subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
-            [sys.executable, "-m", "rq.cli", "worker", "--url", REDIS_URL, lanes.QUEUE],
+            [sys.executable, "-m", "rq.cli", "worker", "--url", REDIS_URL, "--worker-class",
+             "jobs.worker.Worker", lanes.QUEUE],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for _ in range(count)]
         time.sleep(3)  # workers import the app before they take jobs

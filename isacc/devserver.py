@@ -69,7 +69,8 @@ def main() -> int:
     if redis_up:
         rq = [sys.executable, "-m", "rq.cli"]
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [*rq, "worker", "--url", redis_url, "--with-scheduler", QUEUE]))
+            [*rq, "worker", "--url", redis_url, "--worker-class", "jobs.worker.Worker",
+             "--with-scheduler", QUEUE]))
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [*rq, "cron", "--url", redis_url, "jobs.cron"]))
     else:

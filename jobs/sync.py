@@ -10,14 +10,15 @@ from isacc.sync import lanes
 
 
 @cache
-def _app():
+def worker_app():
+    """The app a worker process opens once (jobs.worker.Worker opens it before forking)."""
     return create_app()
 
 
 def _context():
-    # A worker process opens the app once; a job run inside an app (the in-process worker
-    # of `make run` without Redis, the tests) uses that app.
-    return nullcontext() if has_app_context() else _app().app_context()
+    # A job run inside an app (the in-process worker of `make run` without Redis, the
+    # tests) uses that app.
+    return nullcontext() if has_app_context() else worker_app().app_context()
 
 
 def work_lane(store_id: int, outlet_id: int | None) -> None:

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import and_, or_, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from isacc.accurate.client import AccurateClient, backoff
 from isacc.accurate.connection import client_for
@@ -131,12 +131,13 @@ def run_lane(store_id: int, outlet_id: int | None, worker: str | None = None,
                 # Not a failure of these documents: they wait for the owner to (re)connect.
                 _release(batch, error)
                 return set()
+        ids = [a.id for a in batch]
         try:
             _send(store, client, kind, batch)
         except ReconnectRequired as error:
             _release(batch, error)
             return set()
-        woken |= _lanes_waiting_on(batch)
+        woken |= _lanes_waiting_on(ids)
     return woken - {(store_id, outlet_id)}
 
 
@@ -160,15 +161,22 @@ def _blocked_opname(activity: SyncActivity) -> bool:
     return earlier is not None
 
 
-def _lanes_waiting_on(batch: list[SyncActivity]) -> set:
-    done = [a.id for a in batch if a.status == Status.SUCCESS]
-    if not done:
-        return set()
+def _lanes_waiting_on(ids: list[int]) -> set:
+    """The lanes of pending rows that waited for one of `ids` which has now succeeded."""
+    done = aliased(SyncActivity)
     rows = db.session.execute(
         db.select(SyncActivity.store_id, SyncActivity.outlet_id)
-        .where(SyncActivity.waits_for_id.in_(done), SyncActivity.status == Status.PENDING)
+        .join(done, SyncActivity.waits_for_id == done.id)
+        .where(done.id.in_(ids), done.status == Status.SUCCESS,
+               SyncActivity.status == Status.PENDING)
         .distinct()).all()
     return {(row.store_id, row.outlet_id) for row in rows}
+
+
+def _reload(ids: list[int]) -> None:
+    """Read the rows again in one query: a commit expired them, and touching them one by one
+    would cost a query per row."""
+    db.session.scalars(db.select(SyncActivity).where(SyncActivity.id.in_(ids))).all()
 
 
 def _release(batch: list[SyncActivity], error: AccurateError) -> None:
@@ -180,16 +188,50 @@ def _release(batch: list[SyncActivity], error: AccurateError) -> None:
 
 # ---- building and sending -------------------------------------------------------------------
 
-def _source(activity: SyncActivity):
-    model = {"customer": Customer, "sales_order": SalesOrder, "sales_payment": SalesPayment,
-             "transfer": Transfer, "stock_opname": StockOpname,
-             "stock_adjustment": StockAdjustment, "deposit": Deposit}[activity.source_kind]
-    return db.session.get(model, activity.source_id)
+SOURCES = {"customer": Customer, "sales_order": SalesOrder, "sales_payment": SalesPayment,
+           "transfer": Transfer, "stock_opname": StockOpname,
+           "stock_adjustment": StockAdjustment, "deposit": Deposit}
+# What building each document reads from its source, loaded with the batch.
+SOURCE_LOADS = {
+    "sales_order": (selectinload(SalesOrder.lines), selectinload(SalesOrder.customer)),
+    "sales_payment": (selectinload(SalesPayment.order).selectinload(SalesOrder.customer),),
+    "transfer": (selectinload(Transfer.lines),),
+    "stock_opname": (selectinload(StockOpname.lines),),
+    "stock_adjustment": (selectinload(StockAdjustment.lines),),
+}
 
 
-def payload_for(store: Store, activity: SyncActivity) -> dict | None:
-    """The Accurate payload of an activity (None: nothing to send, e.g. a count that matched)."""
-    source, number = _source(activity), activity.accurate_number
+def _preload(batch: list[SyncActivity]) -> dict:
+    """The batch's sources with what their documents read, and the rows they wait for, in a
+    few queries rather than a few per document (which was most of a worker's time). Keyed
+    (source_kind, id); the rows waited for are held here so the session (whose identity map
+    keeps only weak references) answers `activity.waits_for` without a query."""
+    by_kind: dict[str, list[int]] = {}
+    for activity in batch:
+        by_kind.setdefault(activity.source_kind, []).append(activity.source_id)
+    loaded = {}
+    for kind, ids in by_kind.items():
+        model = SOURCES[kind]
+        for source in db.session.scalars(db.select(model).where(model.id.in_(ids))
+                                         .options(*SOURCE_LOADS.get(kind, ()))):
+            loaded[kind, source.id] = source
+    waited_for = [a.waits_for_id for a in batch if a.waits_for_id]
+    if waited_for:
+        for row in db.session.scalars(db.select(SyncActivity)
+                                      .where(SyncActivity.id.in_(waited_for))):
+            loaded["activity", row.id] = row
+    return loaded
+
+
+def _source(activity: SyncActivity, loaded: dict | None = None):
+    found = (loaded or {}).get((activity.source_kind, activity.source_id))
+    return found or db.session.get(SOURCES[activity.source_kind], activity.source_id)
+
+
+def payload_for(store: Store, activity: SyncActivity, loaded: dict | None = None) -> dict | None:
+    """The Accurate payload of an activity (None: nothing to send, e.g. a count that matched);
+    `loaded`: what _preload read for its batch."""
+    source, number = _source(activity, loaded), activity.accurate_number
     after = activity.waits_for.accurate_number if activity.waits_for else None
     match activity.kind:
         case ActivityKind.CUSTOMER:
@@ -214,10 +256,12 @@ def payload_for(store: Store, activity: SyncActivity) -> dict | None:
 def _send(store: Store, client: AccurateClient, kind: ActivityKind,
           batch: list[SyncActivity]) -> None:
     module = MODULES[kind]
+    ids = [a.id for a in batch]
     to_save: list[tuple[SyncActivity, dict]] = []
+    loaded = _preload(batch)
     for activity in batch:
         try:
-            payload = payload_for(store, activity)
+            payload = payload_for(store, activity, loaded)
         except FinalError as problem:
             _fail(activity, problem)
             continue
@@ -231,6 +275,7 @@ def _send(store: Store, client: AccurateClient, kind: ActivityKind,
     for activity, _ in to_save:
         activity.attempts += 1
     db.session.commit()
+    _reload(ids)
     try:
         # One look-up for every row whose earlier attempt may have saved it.
         found = client.find_numbers(module, [a.accurate_number for a, _ in to_save

@@ -32,7 +32,8 @@ DEADLINE = float(os.environ.get("ISACC_CHAOS_SECONDS", "300"))
 
 def start_worker(env) -> subprocess.Popen:
     return subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
-        [sys.executable, "-m", "rq.cli", "worker", "--url", env["REDIS_URL"], lanes.QUEUE],
+        [sys.executable, "-m", "rq.cli", "worker", "--url", env["REDIS_URL"], "--worker-class",
+         "jobs.worker.Worker", lanes.QUEUE],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
