@@ -58,6 +58,8 @@ def load(overrides: dict | None = None) -> dict:
         # the time a killed worker's work waits before another worker takes it over.
         "CLAIM_SECONDS": int(env("ISACC_CLAIM_SECONDS", "300")),
         "LANE_LOCK_SECONDS": int(env("ISACC_LANE_LOCK_SECONDS", "300")),
+        # How long a worker stays on one outlet's lane before letting the others have a turn.
+        "LANE_TURN_SECONDS": float(env("ISACC_LANE_TURN_SECONDS", "1")),
         # Retryable failures (429, 5xx, time-outs) back off up to this long between attempts,
         # and fail the row, visibly, after this many attempts (about 20 minutes of trying).
         "RETRY_CAP_SECONDS": float(env("ISACC_RETRY_CAP_SECONDS", "60")),
@@ -71,6 +73,8 @@ def load(overrides: dict | None = None) -> dict:
         # Where isacc tells iSeller about stock Accurate changed (purchases, transfers in),
         # signed like the inbound API; empty: iSeller is not told.
         "ISELLER_NOTIFY_URL": env("ISELLER_NOTIFY_URL", ""),
+        # Set: /metrics answers only a scraper sending it as a bearer token.
+        "METRICS_TOKEN": env("ISACC_METRICS_TOKEN", ""),
         "LOGIN_ATTEMPTS": int(env("ISACC_LOGIN_ATTEMPTS", "10")),
         "LOGIN_WINDOW_SECONDS": int(env("ISACC_LOGIN_WINDOW_SECONDS", "900")),
         # Cookies: never readable by scripts, not sent on cross-site posts, HTTPS-only in

@@ -66,3 +66,21 @@ def test_health_says_degraded_when_redis_is_gone(migrated):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["redis"] is False
+
+
+def test_metrics_count_rows_by_status_and_can_require_a_token(app, client):
+    from isacc.models import ActivityKind, Status, SyncActivity
+    from isacc.models.base import utcnow
+
+    store = make_store("Toko A")
+    db.session.add(SyncActivity(store_id=store.id, kind=ActivityKind.CUSTOMER,
+                                source_kind="customer", source_id=1, source_at=utcnow(),
+                                status=Status.FAILED))
+    db.session.commit()
+    body = client.get("/metrics").get_data(as_text=True)
+    assert 'isacc_sync_activities{status="failed"} 1' in body
+    assert 'isacc_webhook_rows{status="pending"} 0' in body
+    assert "isacc_queue_jobs 0" in body and "isacc_oldest_due_seconds" in body
+    app.config["METRICS_TOKEN"] = "scrape-me"
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Bearer scrape-me"}).status_code == 200

@@ -4,7 +4,18 @@ work in it.
 Every request to work a lane marks it dirty before trying its lock. The holder clears the mark
 before each pass and looks at it again after letting the lock go, so work that arrived while
 it was busy is never stranded: either its own job got the lock, or the holder sees the mark.
+
+A lane needs at most one job waiting in the queue: it sends everything due when it runs. So
+arrivals enqueue a job only when none is waiting (at 50 orders a second, a job per order
+was most of the workers' time, forking work horses that found the lane busy). The scheduler's
+tick enqueues regardless, which also covers a waiting job lost with its worker.
+
+A lane is worked for a turn (LANE_TURN_SECONDS) and then goes to the back of the queue if
+work is left, so with more busy outlets than workers every outlet keeps moving instead of
+the first ones holding the workers while orders keep arriving.
 """
+
+import time
 
 from flask import current_app
 from rq import Queue
@@ -26,26 +37,41 @@ def queue() -> Queue:
     return Queue(QUEUE, connection=get_redis())
 
 
-def enqueue_lane(store_id: int, outlet_id: int | None) -> None:
-    get_redis().set(_key(store_id, outlet_id) + ":dirty", 1)
-    queue().enqueue("jobs.sync.work_lane", store_id, outlet_id, result_ttl=0,
-                    failure_ttl=7 * 24 * 3600, job_timeout=3600)
+QUEUED_SECONDS = 600
+
+
+def enqueue_lane(store_id: int, outlet_id: int | None, *, even_if_queued: bool = False) -> None:
+    redis = get_redis()
+    key = _key(store_id, outlet_id)
+    redis.set(key + ":dirty", 1)
+    if redis.set(key + ":queued", 1, nx=True, ex=QUEUED_SECONDS) or even_if_queued:
+        queue().enqueue("jobs.sync.work_lane", store_id, outlet_id, result_ttl=0,
+                        failure_ttl=7 * 24 * 3600, job_timeout=3600)
 
 
 def work_lane(store_id: int, outlet_id: int | None) -> None:
     """Work the lane until it has nothing ready, unless another worker already is."""
     redis = get_redis()
     key = _key(store_id, outlet_id)
+    redis.delete(key + ":queued")  # from now on, arrivals need a job of their own
     redis.set(key + ":dirty", 1)
     lock = redis.lock(key + ":lock", timeout=current_app.config["LANE_LOCK_SECONDS"])
+    turn_ends = time.monotonic() + current_app.config["LANE_TURN_SECONDS"]
+
+    def keep_going() -> bool:
+        return time.monotonic() < turn_ends and lock.reacquire()
+
     while lock.acquire(blocking=False):
         try:
             redis.delete(key + ":dirty")
-            woken = run_lane(store_id, outlet_id, keep_going=lock.reacquire)
+            woken = run_lane(store_id, outlet_id, keep_going=keep_going)
         finally:
             lock.release()
         for other in woken:
             enqueue_lane(*other)
+        if time.monotonic() >= turn_ends:
+            enqueue_lane(store_id, outlet_id)  # the turn is over: to the back of the queue
+            return
         if not redis.exists(key + ":dirty"):
             return
 
@@ -65,5 +91,5 @@ def lanes_due() -> set[tuple[int, int | None]]:
 def dispatch_due() -> int:
     lanes = lanes_due()
     for lane in lanes:
-        enqueue_lane(*lane)
+        enqueue_lane(*lane, even_if_queued=True)
     return len(lanes)
