@@ -69,20 +69,21 @@ def _receive(event_type: str, model):
     except EventRefused as refused:
         db.session.rollback()
         return refuse(422, "the event names records isacc does not know", refused.problems)
+    # Read before the commit expires them (reading after would cost a query per row).
+    ids = [a.id for a in result.activities]
+    now = utcnow()
+    lanes_now = {(a.store_id, a.outlet_id) for a in result.activities
+                 if a.due_at is not None and a.due_at <= now}
     db.session.commit()
     if result.duplicate:
         return jsonify({"status": "duplicate", "event_id": event.event_id}), 200
-    _enqueue_due(result.activities)
-    return jsonify({"status": "accepted", "event_id": event.event_id,
-                    "activities": [a.id for a in result.activities]}), 202
+    _enqueue_due(lanes_now)
+    return jsonify({"status": "accepted", "event_id": event.event_id, "activities": ids}), 202
 
 
-def _enqueue_due(activities) -> None:
+def _enqueue_due(lanes_now: set) -> None:
     """Real-time work goes to the workers at once. Without Redis it waits for the
     reconciler's next pass: the rows are stored, so nothing is lost."""
-    now = utcnow()
-    lanes_now = {(a.store_id, a.outlet_id) for a in activities
-                 if a.due_at is not None and a.due_at <= now}
     try:
         for lane in lanes_now:
             enqueue_lane(*lane)
