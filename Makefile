@@ -3,16 +3,32 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The Bahasa Indonesia catalogue, compiled from its .po (the .mo is not kept in git).
+PO     := isacc/translations/id/LC_MESSAGES/messages.po
+MO     := $(PO:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgresql lint browser install clean
+.PHONY: run test test-sqlite test-postgresql lint browser install clean translations translations-extract
 
-install: $(STAMP)
+install: $(STAMP) $(MO)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+$(MO): $(PO) $(STAMP)
+	$(BIN)/pybabel -q compile -d isacc/translations
+
+translations: $(MO)
+
+# After marking new strings: refresh the template and the catalogue, then translate the new
+# entries in $(PO) (tests/test_i18n.py fails while one is missing).
+translations-extract: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o isacc/translations/messages.pot \
+	  --no-location --project isacc --copyright-holder isacc .
+	$(BIN)/pybabel -q update -i isacc/translations/messages.pot -d isacc/translations \
+	  --no-fuzzy-matching
 
 run: install
 	$(BIN)/python -m isacc.devserver

@@ -1,9 +1,10 @@
 """isacc: iSeller to Accurate Online synchronisation."""
 
 from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
 
 from isacc import config as config_module
-from isacc import security
+from isacc import i18n, security
 from isacc.access import check_every_route_has_a_rule, enforce
 from isacc.extensions import csrf, db, login_manager, migrate
 from isacc.formatting import local_time, rupiah
@@ -26,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         render_item=render_migration_type,
     )
     csrf.init_app(app)
+    i18n.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
@@ -51,10 +53,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _register_error_pages(app: Flask) -> None:
     messages = {
-        400: ("Request refused", "The form was out of date or incomplete."),
-        403: ("Not allowed", "Your role does not allow this. Ask your store owner or an admin."),
-        404: ("Not found", "There is nothing here, or it belongs to another store."),
-        500: ("Something went wrong", "The error was logged. Try again in a minute."),
+        400: (_l("Request refused"), _l("The form was out of date or incomplete.")),
+        403: (_l("Not allowed"),
+              _l("Your role does not allow this. Ask your store owner or an admin.")),
+        404: (_l("Not found"), _l("There is nothing here, or it belongs to another store.")),
+        500: (_l("Something went wrong"), _l("The error was logged. Try again in a minute.")),
     }
 
     def handler(error):
@@ -62,7 +65,8 @@ def _register_error_pages(app: Flask) -> None:
         title, detail = messages.get(code, messages[500])
         if code == 400:
             # Flask-WTF says what was wrong with the CSRF token; keep its words.
-            detail = f"{getattr(error, 'description', '') or detail} Reload the page and try again."
+            again = _l("Reload the page and try again.")
+            detail = f"{getattr(error, 'description', '') or detail} {again}"
         return render_template("error.html", code=code, title=title, detail=detail), code
 
     for code in messages:

@@ -4,6 +4,10 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_month_names
+from flask import has_request_context
+from flask_babel import get_locale
+
 
 def rupiah(amount) -> str:
     """Rp 1.250.000 (dots group thousands, comma before decimals, none for whole rupiah)."""
@@ -19,7 +23,13 @@ def rupiah(amount) -> str:
 
 
 def local_time(moment: datetime | None, zone: str, fmt: str = "%d %b %Y %H:%M") -> str:
-    """A UTC time shown in the store's time zone."""
+    """A UTC time shown in the store's time zone, the month named in the reader's language
+    ("25 Des 2026" in Bahasa Indonesia)."""
     if moment is None:
         return ""
-    return moment.astimezone(ZoneInfo(zone)).strftime(fmt)
+    local = moment.astimezone(ZoneInfo(zone))
+    if "%b" in fmt:
+        language = str(get_locale()) if has_request_context() else "en"
+        month = get_month_names("abbreviated", locale=language)[local.month].rstrip(".")
+        fmt = fmt.replace("%b", month.replace("%", "%%"))
+    return local.strftime(fmt)

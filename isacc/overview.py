@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import case, func
 
 from isacc.extensions import db
@@ -49,32 +51,33 @@ def setup_checklist(store: Store) -> list[Step]:
         .where(Product.store_id == store.id, Product.exported_at.is_(None))
     )
     if problems.any:
-        product_detail = (
-            f"{len(problems.missing)} without SKU, "
-            f"{problems.duplicated_products} with a duplicated SKU"
-        )
+        product_detail = _("%(missing)s without SKU, %(duplicated)s with a duplicated SKU",
+                           missing=len(problems.missing),
+                           duplicated=problems.duplicated_products)
     elif not_exported:
-        product_detail = f"{not_exported} products not yet exported to Accurate"
+        product_detail = ngettext("%(num)s product not yet exported to Accurate",
+                                  "%(num)s products not yet exported to Accurate", not_exported)
     else:
-        product_detail = "Every product is in Accurate"
+        product_detail = _("Every product is in Accurate")
     return [
         Step(
-            "connect", "Connect Accurate", connected,
-            f"Connected to {connection.database_alias}" if connected
-            else "Sign in to Accurate and choose the database",
+            "connect", _("Connect Accurate"), connected,
+            _("Connected to %(name)s", name=connection.database_alias) if connected
+            else _("Sign in to Accurate and choose the database"),
             "connect.show",
         ),
         Step(
-            "outlets", "Map outlets", bool(active),
-            f"{active} of {outlets} outlets active", "outlets.index",
+            "outlets", _("Map outlets"), bool(active),
+            _("%(active)s of %(outlets)s outlets active", active=active, outlets=outlets),
+            "outlets.index",
         ),
         Step(
-            "products", "Check and export products",
+            "products", _("Check and export products"),
             not problems.any and not_exported == 0, product_detail, "products.index",
         ),
         Step(
-            "settings", "Choose sync settings", store.settings_confirmed_at is not None,
-            "Saved" if store.settings_confirmed_at else "Choose when data moves",
+            "settings", _("Choose sync settings"), store.settings_confirmed_at is not None,
+            _("Saved") if store.settings_confirmed_at else _("Choose when data moves"),
             "settings.show",
         ),
     ]

@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from isacc.models import Store, SyncMode
 from isacc.models.base import utcnow
 from isacc.sync.release import replan_pending
@@ -37,11 +39,11 @@ def parse_times(text: str) -> list[str]:
         if re.fullmatch(r"\d:\d\d", part):
             part = "0" + part
         if not TIME.match(part):
-            raise ValueError(f"{part!r} is not a time of day (HH:MM, 24-hour)")
+            raise ValueError(_("%(time)s is not a time of day (HH:MM, 24-hour)", time=repr(part)))
         times.append(part)
     times = sorted(set(times))
     if len(times) > MAX_TIMES:
-        raise ValueError(f"at most {MAX_TIMES} times a day")
+        raise ValueError(_("at most %(count)s times a day", count=MAX_TIMES))
     return times
 
 
@@ -51,7 +53,7 @@ def read_form(form: dict) -> SyncSettings:
     try:
         mode = SyncMode(form.get("sync_mode", ""))
     except ValueError:
-        errors["sync_mode"] = "Choose when sales are sent."
+        errors["sync_mode"] = _("Choose when sales are sent.")
         mode = SyncMode.REALTIME
     times, transfer_times = [], []
     try:
@@ -64,9 +66,9 @@ def read_form(form: dict) -> SyncSettings:
         errors["transfer_sync_times"] = str(error)
     transfers_scheduled = form.get("transfer_sync_scheduled") in ("on", "true", "1")
     if mode == SyncMode.SCHEDULED and not times and "sync_times" not in errors:
-        errors["sync_times"] = "Give at least one time for scheduled sync."
+        errors["sync_times"] = _("Give at least one time for scheduled sync.")
     if transfers_scheduled and not transfer_times and "transfer_sync_times" not in errors:
-        errors["transfer_sync_times"] = "Give at least one time for transfers."
+        errors["transfer_sync_times"] = _("Give at least one time for transfers.")
     if errors:
         raise SettingsError(errors)
     return SyncSettings(mode, times, transfers_scheduled, transfer_times,

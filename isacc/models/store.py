@@ -77,6 +77,8 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[Role] = mapped_column(str_enum(Role, 16))
+    # "en" or "id"; None: the browser's language decides.
+    locale: Mapped[str | None] = mapped_column(String(8))
     store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

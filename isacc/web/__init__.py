@@ -5,6 +5,7 @@ from isacc.web import (
     auth,
     connect,
     health,
+    language,
     outlets,
     overview,
     products,
@@ -18,6 +19,6 @@ def register_blueprints(app) -> None:
     from isacc.inbound import api
 
     app.register_blueprint(api.bp)
-    for module in (auth, health, stores, overview, connect, outlets, products, settings,
+    for module in (auth, health, language, stores, overview, connect, outlets, products, settings,
                    activity, support):
         app.register_blueprint(module.bp)

@@ -13,10 +13,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from isacc.access import Rule, allow, in_store
 from isacc.activity_log import EPOCH, MICROSECOND, Filters, page_query
 from isacc.extensions import db
+from isacc.i18n import kind_label
 from isacc.models import ActivityKind, Outlet, Status, SyncActivity, WebhookLog
 from isacc.sync.lanes import enqueue_lane
 from isacc.sync.refresh import progress, refresh
@@ -67,8 +70,8 @@ def _chosen_rows(model, field: str, filters: Filters) -> list[int]:
 
 
 def _nothing_refreshed(ids: list[int]) -> str:
-    return ("Tick at least one failed row first." if not ids
-            else "Nothing to refresh: those rows are no longer failed.")
+    return (_("Tick at least one failed row first.") if not ids
+            else _("Nothing to refresh: those rows are no longer failed."))
 
 
 def _progress_answer(batch_at: datetime | None, message: str | None = None):
@@ -97,7 +100,8 @@ def refresh_rows(store_id):
     message = None if batch.count else _nothing_refreshed(ids)
     if is_htmx():
         return _progress_answer(batch.at if batch.count else None, message)
-    flash(message or f"Sending {batch.count} rows again.", "error" if message else "info")
+    flash(message or ngettext("Sending %(num)s row again.", "Sending %(num)s rows again.",
+                              batch.count), "error" if message else "info")
     return go(url_for("activity.index", store_id=store_id, **filters.args()))
 
 
@@ -125,8 +129,7 @@ def reason(store_id, activity_id):
     """The reason dialog's content; without htmx, the row's own page says the same."""
     activity = in_store(SyncActivity, activity_id)
     return page("activity_detail.html", "partials/reason_dialog.html", activity=activity,
-                row=activity, title=f"{activity.kind.value.replace('_', ' ').capitalize()} "
-                                    f"{activity.source_number or ''}")
+                row=activity, title=f"{kind_label(activity.kind)} {activity.source_number or ''}")
 
 
 @bp.route("/webhooks")
@@ -153,8 +156,7 @@ def webhook(store_id, webhook_id):
 def webhook_reason(store_id, webhook_id):
     row = in_store(WebhookLog, webhook_id)
     return page("webhook_detail.html", "partials/reason_dialog.html", row=row,
-                title=f"{row.event_type.replace('_', ' ').capitalize()} "
-                      f"{row.accurate_number or ''}")
+                title=f"{kind_label(row.event_type)} {row.accurate_number or ''}")
 
 
 @bp.route("/webhooks/refresh", methods=["POST"])
@@ -164,7 +166,7 @@ def refresh_webhook_rows(store_id):
     filters = Filters.from_args(request.form, set(WEBHOOK_EVENTS))
     ids = _chosen_rows(WebhookLog, "webhook", filters)
     count = refresh_webhooks(g.store, ids)
-    message = (f"Applying {count} event{'' if count == 1 else 's'} again."
+    message = (ngettext("Applying %(num)s event again.", "Applying %(num)s events again.", count)
                if count else _nothing_refreshed(ids))
     if is_htmx():
         answer = make_response(render_template(

@@ -1,6 +1,8 @@
 """When the store's data moves to Accurate: saved on every change, by htmx."""
 
 from flask import Blueprint, flash, g, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from isacc import settings as sync_settings
@@ -32,9 +34,10 @@ def save(store_id):
                     form=request.form, can_change=True)
     moved = sync_settings.apply(g.store, chosen)
     db.session.commit()
-    message = "Settings saved."
+    message = _("Settings saved.")
     if moved:
-        message += f" {moved} pending document(s) follow the new timing."
+        message += " " + ngettext("%(num)s pending document follows the new timing.",
+                                  "%(num)s pending documents follow the new timing.", moved)
     if not is_htmx():
         flash(message, "info")
         return go(url_for("settings.show", store_id=store_id))

@@ -1,0 +1,44 @@
+"""Bahasa Indonesia and English: which language a request is answered in.
+
+A signed-in user's choice is kept on the user; before signing in it is kept in a cookie;
+without either, the browser's Accept-Language decides, and English is the fallback.
+"""
+
+from flask import request
+from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
+COOKIE = "isacc_lang"
+babel = Babel()
+# Document kinds (iSeller -> Accurate) and Accurate's event types (Accurate -> iSeller).
+KIND_LABELS = {
+    "customer": _l("Customer"), "sales_invoice": _l("Sales invoice"),
+    "sales_receipt": _l("Sales receipt"), "transfer_out": _l("Transfer out"),
+    "transfer_in": _l("Transfer in"), "stock_opname": _l("Stock opname"),
+    "stock_adjustment": _l("Stock adjustment"), "other_deposit": _l("Other deposit"),
+    "other_payment": _l("Other payment"), "PURCHASE_ORDER": _l("Purchase order"),
+    "RECEIVE_ITEM": _l("Receive item"), "PURCHASE_INVOICE": _l("Purchase invoice"),
+    "ITEM_TRANSFER": _l("Item transfer"), "ITEM": _l("Item"),
+}
+
+
+def kind_label(kind) -> str:
+    value = getattr(kind, "value", kind)
+    return str(KIND_LABELS.get(value, value.replace("_", " ").capitalize()))
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    if request.cookies.get(COOKIE) in LANGUAGES:
+        return request.cookies[COOKIE]
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def init_app(app) -> None:
+    # Catalogues in isacc/translations/<language>/LC_MESSAGES (compiled by `make install`).
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(get_locale=get_locale, LANGUAGES=LANGUAGES)
+    app.jinja_env.filters["kind_label"] = kind_label

@@ -1,0 +1,28 @@
+"""The language switch in the top bar and on the sign-in page."""
+
+from flask import Blueprint, abort, redirect, request
+from flask_login import current_user
+
+from isacc.access import Rule, allow
+from isacc.extensions import db
+from isacc.i18n import COOKIE, LANGUAGES
+
+bp = Blueprint("language", __name__)
+
+
+@bp.route("/language", methods=["POST"])
+@allow(Rule.PUBLIC)
+def choose():
+    """Keep the choice (on the user, or in a cookie before signing in) and go back."""
+    language = request.form.get("language", "")
+    if language not in LANGUAGES:
+        abort(400, f"Unknown language {language!r}: choose en or id.")
+    if current_user.is_authenticated:
+        current_user.locale = language
+        db.session.commit()
+    back = request.form.get("next", "")
+    # Only a path on this site: never an open redirect.
+    answer = redirect(back if back.startswith("/") and not back.startswith("//") else "/")
+    answer.set_cookie(COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+                      secure=request.is_secure)
+    return answer
