@@ -25,7 +25,7 @@ translations: $(MO)
 # After marking new strings: refresh the template and the catalogue, then translate the new
 # entries in $(PO) (tests/test_i18n.py fails while one is missing).
 translations-extract: $(STAMP)
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o isacc/translations/messages.pot \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k say -o isacc/translations/messages.pot \
 	  --no-location --project isacc --copyright-holder isacc .
 	$(BIN)/pybabel -q update -i isacc/translations/messages.pot -d isacc/translations \
 	  --no-fuzzy-matching

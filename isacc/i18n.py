@@ -4,10 +4,12 @@ A signed-in user's choice is kept on the user; before signing in it is kept in a
 without either, the browser's Accept-Language decides, and English is the fallback.
 """
 
-from flask import request
+from flask import has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from isacc.reasons import shown
 
 LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
 COOKIE = "isacc_lang"
@@ -30,6 +32,8 @@ def kind_label(kind) -> str:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "en"  # jobs and the command line write English (logs, stored text)
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     if request.cookies.get(COOKIE) in LANGUAGES:
@@ -42,3 +46,6 @@ def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(get_locale=get_locale, LANGUAGES=LANGUAGES)
     app.jinja_env.filters["kind_label"] = kind_label
+    # A row's reason and next step in the reader's language (isacc.reasons).
+    app.jinja_env.filters["reason"] = lambda row: shown(row, "reason")
+    app.jinja_env.filters["next_step"] = lambda row: shown(row, "next_step")

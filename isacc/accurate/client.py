@@ -18,6 +18,7 @@ from isacc.accurate.errors import (
     explain,
 )
 from isacc.accurate.limiter import SharedLimiter
+from isacc.reasons import say
 
 BULK_LIMIT = 100  # Accurate: "Max: 100 data dalam 1 kali request"
 PAGE_SIZE = 100  # the largest page clients are known to use
@@ -44,12 +45,12 @@ def interpret(response: requests.Response, *, write: bool) -> dict:
         body = None
     if status == 429:
         retry_after = response.headers.get("Retry-After")
-        raise RetryableError("Accurate asked isacc to slow down.", status=429,
+        raise RetryableError(say("Accurate asked isacc to slow down."), status=429,
                              retry_after=float(retry_after) if retry_after else None)
     if status >= 500:
         # The document may have been saved before the answer failed.
-        raise RetryableError(f"Accurate had an internal error (HTTP {status}).", status=status,
-                             unknown_outcome=write)
+        raise RetryableError(say("Accurate had an internal error (HTTP %(status)s).",
+                                 status=status), status=status, unknown_outcome=write)
     if status == 401:
         if isinstance(body, dict) and "invalid_token" in str(body.get("error", body.get("d"))):
             raise TokenInvalid()
@@ -57,11 +58,11 @@ def interpret(response: requests.Response, *, write: bool) -> dict:
     if status == 403:
         raise ScopeMissing(messages=[str(body)])
     if status == 404:
-        raise FinalError("isacc called an Accurate address that does not exist.",
-                         "Reconnect Accurate so isacc learns the database's current host.")
+        raise FinalError(say("isacc called an Accurate address that does not exist."),
+                         say("Reconnect Accurate so isacc learns the database's current host."))
     if not isinstance(body, dict) or "s" not in body:
-        raise RetryableError(f"Accurate gave an answer isacc cannot read (HTTP {status}).",
-                             status=status, unknown_outcome=write)
+        raise RetryableError(say("Accurate gave an answer isacc cannot read (HTTP %(status)s).",
+                                 status=status), status=status, unknown_outcome=write)
     if not body["s"]:
         messages = body.get("d")
         raise explain(messages if isinstance(messages, list) else [str(messages)])
@@ -131,10 +132,10 @@ class AccurateClient:
                 with self.limiter.slot(str(self.access.database_id)):
                     response = self._http(method, url, headers, params, body)
         except requests.Timeout as error:
-            raise RetryableError("Accurate did not answer in time.", unknown_outcome=write) \
+            raise RetryableError(unknown_outcome=write) \
                 from error
         except requests.ConnectionError as error:
-            raise RetryableError("The connection to Accurate was lost.",
+            raise RetryableError(say("The connection to Accurate was lost."),
                                  unknown_outcome=write) from error
         return interpret(response, write=write)
 
@@ -163,7 +164,7 @@ class AccurateClient:
                     results.append(explain(messages if isinstance(messages, list)
                                            else [str(messages)]))
             if len(results) != start + len(chunk):
-                raise RetryableError("Accurate's bulk answer did not cover every document.",
+                raise RetryableError(say("Accurate's bulk answer did not cover every document."),
                                      unknown_outcome=True)
         return results
 

@@ -14,6 +14,7 @@ from isacc.accurate.limiter import LocalLimiter, SharedLimiter
 from isacc.extensions import db
 from isacc.models import AccurateConnection, ConnectionStatus, Store
 from isacc.models.base import utcnow
+from isacc.reasons import keep
 from isacc.redis_conn import get_redis
 
 REFRESH_AHEAD = timedelta(days=1)
@@ -29,7 +30,8 @@ def save_token(store: Store, token: oauth.Token) -> AccurateConnection:
     connection.token_expires_at = token.expires_at
     connection.scope = token.scope
     connection.database_id = connection.database_alias = connection.host = None
-    connection.session_id = connection.last_error = None
+    connection.session_id = None
+    keep(connection, "last_error", None)
     connection.connected_at = utcnow()
     db.session.add(connection)
     db.session.commit()
@@ -117,7 +119,7 @@ def _refresh(connection: AccurateConnection, force: bool = False) -> str:
             token = oauth.refresh(current_app.config, connection.refresh_token or "")
         except ReconnectRequired as refused:
             connection.status = ConnectionStatus.NEEDS_RECONNECT
-            connection.last_error = refused.reason
+            keep(connection, "last_error", refused.reason)
             db.session.commit()
             raise
         connection.access_token = token.access_token

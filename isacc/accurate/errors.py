@@ -6,19 +6,25 @@ or the connection needs a person). Each carries `reason` and `next_step` in plai
 
 import re
 
+from isacc.reasons import Said, say
+
 
 class AccurateError(Exception):
     """Base of every Accurate failure."""
 
-    reason = "Accurate refused the request."
-    next_step = "Open the row for details and try again."
+    reason = say("Accurate refused the request.")
+    next_step = say("Open the row for details and try again.")
 
-    def __init__(self, reason: str | None = None, next_step: str | None = None,
+    def __init__(self, reason: Said | None = None, next_step: Said | None = None,
                  messages: list[str] | None = None):
         self.reason = reason or self.reason
         self.next_step = next_step or self.next_step
         self.messages = messages or []
-        super().__init__(self.reason)
+        super().__init__(str(self.reason))
+
+    def told(self) -> str:
+        """Reason and next step in the reader's language, for a page or a flash message."""
+        return f"{self.reason.translated()} {self.next_step.translated()}"
 
 
 class RetryableError(AccurateError):
@@ -28,10 +34,10 @@ class RetryableError(AccurateError):
     after it was sent), so a save must be looked up by number before it is sent again.
     """
 
-    reason = "Accurate did not answer in time."
-    next_step = "isacc retries by itself; nothing to do."
+    reason = say("Accurate did not answer in time.")
+    next_step = say("isacc retries by itself; nothing to do.")
 
-    def __init__(self, reason: str | None = None, *, retry_after: float | None = None,
+    def __init__(self, reason: Said | None = None, *, retry_after: float | None = None,
                  unknown_outcome: bool = False, status: int | None = None):
         super().__init__(reason)
         self.retry_after = retry_after
@@ -46,94 +52,98 @@ class FinalError(AccurateError):
 class TokenInvalid(AccurateError):
     """401 invalid_token: the access token expired or was revoked; refresh it and retry."""
 
-    reason = "Accurate no longer accepts isacc's access token."
+    reason = say("Accurate no longer accepts isacc's access token.")
 
 
 class SessionExpired(AccurateError):
     """401 "Data Session Key tidak tepat": reopen the database session and retry."""
 
-    reason = "The Accurate database session expired."
+    reason = say("The Accurate database session expired.")
 
 
 class ReconnectRequired(FinalError):
     """Accurate refused our refresh token: only the owner connecting again can fix it."""
 
-    reason = "Accurate no longer accepts isacc's access."
-    next_step = "Reconnect Accurate from the overview page; syncing resumes by itself after."
+    reason = say("Accurate no longer accepts isacc's access.")
+    next_step = say("Reconnect Accurate from the overview page; syncing resumes by itself after.")
 
 
 class ScopeMissing(FinalError):
-    reason = "The Accurate access granted to isacc does not cover this document."
-    next_step = "Reconnect Accurate and approve every permission isacc asks for."
+    reason = say("The Accurate access granted to isacc does not cover this document.")
+    next_step = say("Reconnect Accurate and approve every permission isacc asks for.")
 
 
 # Accurate's own (Indonesian) messages, matched to a reason and a next step a shop owner
-# understands. The first pattern that matches a message wins; {0}, {1}... are its groups.
-# Accurate's exact wording is only partly known (accurate-api.md): keep every guess here.
-EXPLANATIONS: list[tuple[re.Pattern, str, str]] = [
+# understands. The first pattern that matches a message wins; its groups fill the reason's
+# %(name)s values in order. Accurate's exact wording is only partly known (accurate-api.md):
+# keep every guess here.
+DUPLICATE_NUMBER = say("Accurate already has a document numbered %(number)s.")
+EXPLANATIONS: list[tuple[re.Pattern, Said, tuple[str, ...], Said]] = [
     # Documents before items: "Pemindahan Barang ..." also contains "Barang".
     (re.compile(r"Faktur\W+Penjualan\W+[\"']?([^\"'\s]+)[\"']?\W+tidak (?:ditemukan|ada)", re.I),
-     "Invoice {0} is not in Accurate.",
-     "Refresh the invoice's sync first; the payment follows by itself."),
+     say("Invoice %(number)s is not in Accurate."), ("number",),
+     say("Refresh the invoice's sync first; the payment follows by itself.")),
     (re.compile(r"Pemindahan\W+Barang\W+[\"']?([^\"'\s]+)[\"']?\W+tidak (?:ditemukan|ada)",
                 re.I),
-     "Transfer {0} is not in Accurate.",
-     "Refresh the transfer out first; the transfer in follows by itself."),
+     say("Transfer %(number)s is not in Accurate."), ("number",),
+     say("Refresh the transfer out first; the transfer in follows by itself.")),
     (re.compile(r"(?:Barang|Item)\W+(?:&\W*Jasa\W+)?[\"']?([^\"'\s]+)[\"']?\W+"
                 r"tidak (?:ditemukan|ada)", re.I),
-     "Item {0} is not in Accurate.",
-     "Export your products from isacc and import them in Accurate, then refresh."),
+     say("Item %(item)s is not in Accurate."), ("item",),
+     say("Export your products from isacc and import them in Accurate, then refresh.")),
     (re.compile(r"Barang & Jasa tidak tepat", re.I),
-     "An item on this document is not in Accurate.",
-     "Export your products from isacc and import them in Accurate, then refresh."),
+     say("An item on this document is not in Accurate."), (),
+     say("Export your products from isacc and import them in Accurate, then refresh.")),
     (re.compile(r"Pelanggan\W+[\"']?([^\"'\s]+)[\"']?\W+tidak (?:ditemukan|ada)", re.I),
-     "Customer {0} is not in Accurate.",
-     "Refresh the customer's sync first; the invoice follows by itself."),
+     say("Customer %(customer)s is not in Accurate."), ("customer",),
+     say("Refresh the customer's sync first; the invoice follows by itself.")),
     (re.compile(r"Gudang\W+[\"']?([^\"']+?)[\"']?\W+tidak (?:ditemukan|ada)", re.I),
-     "Warehouse {0} is not in Accurate.",
-     "Choose an existing warehouse in the outlet mapping, then refresh."),
+     say("Warehouse %(warehouse)s is not in Accurate."), ("warehouse",),
+     say("Choose an existing warehouse in the outlet mapping, then refresh.")),
     (re.compile(r"Cabang\W+[\"']?([^\"']+?)[\"']?\W+tidak (?:ditemukan|ada)", re.I),
-     "Branch {0} is not in Accurate.",
-     "Choose an existing branch in the outlet mapping, then refresh."),
+     say("Branch %(branch)s is not in Accurate."), ("branch",),
+     say("Choose an existing branch in the outlet mapping, then refresh.")),
     (re.compile(r"lebih dari satu cabang", re.I),
-     "Accurate needs a branch for this document: your Accurate user works in several branches.",
-     "Choose the outlet's branch in the outlet mapping, then refresh."),
+     say("Accurate needs a branch for this document: your Accurate user works in several "
+         "branches."),
+     (), say("Choose the outlet's branch in the outlet mapping, then refresh.")),
     (re.compile(r"(?:Akun|Perkiraan)\W+[\"']?([^\"'\s]+)[\"']?\W+tidak (?:ditemukan|ada)", re.I),
-     "Account {0} is not in Accurate's chart of accounts.",
-     "Choose an existing account in the outlet mapping, then refresh."),
+     say("Account %(account)s is not in Accurate's chart of accounts."), ("account",),
+     say("Choose an existing account in the outlet mapping, then refresh.")),
     (re.compile(r"Nomor\W+[\"']?(.+?)[\"']?\s+sudah (?:digunakan|ada|dipakai)", re.I),
-     "Accurate already has a document numbered {0}.",
-     "Check that document in Accurate; if it is this one, nothing more is needed."),
+     DUPLICATE_NUMBER, ("number",),
+     say("Check that document in Accurate; if it is this one, nothing more is needed.")),
     (re.compile(r"lebih besar dari sisa tagihan|sudah lunas", re.I),
-     "The payment is more than what is still owed on the invoice.",
-     "Check the invoice in Accurate: it may already be paid."),
+     say("The payment is more than what is still owed on the invoice."), (),
+     say("Check the invoice in Accurate: it may already be paid.")),
     (re.compile(r"periode.*(?:ditutup|tutup)|tutup buku", re.I),
-     "The accounting period of this date is closed in Accurate.",
-     "Reopen the period in Accurate or ask your accountant, then refresh."),
+     say("The accounting period of this date is closed in Accurate."), (),
+     say("Reopen the period in Accurate or ask your accountant, then refresh.")),
     (re.compile(r"tanggal.*(?:tidak valid|tidak tepat|salah)", re.I),
-     "The document's date is not accepted by Accurate.",
-     "Check the date in iSeller, then refresh."),
+     say("The document's date is not accepted by Accurate."), (),
+     say("Check the date in iSeller, then refresh.")),
 ]
 
 
 def explain(messages: list[str]) -> FinalError:
-    """A FinalError for Accurate's `d` messages, every message explained (not just the first)."""
+    """A FinalError for Accurate's `d` messages, every message explained (not just the first);
+    the messages themselves travel with it, word for word."""
     reasons, steps = [], []
     for message in messages:
-        for pattern, reason, step in EXPLANATIONS:
+        for pattern, reason, names, step in EXPLANATIONS:
             match = pattern.search(message)
             if match:
-                reasons.append(reason.format(*match.groups()))
+                reasons.append(reason.filled(**dict(zip(names, match.groups(), strict=True))))
                 steps.append(step)
                 break
         else:
-            reasons.append(f"Accurate says: {message}")
+            reasons.append(say("Accurate says: %(message)s", message=message))
     if not reasons:
-        reasons.append("Accurate refused the document without saying why.")
-    next_step = " ".join(dict.fromkeys(steps)) or "Correct the document in iSeller, then refresh."
-    return FinalError(" ".join(reasons), next_step, messages=list(messages))
+        reasons.append(say("Accurate refused the document without saying why."))
+    next_step = Said.join(steps) or say("Correct the document in iSeller, then refresh.")
+    return FinalError(Said.join(reasons), next_step, messages=list(messages))
 
 
 class NotConnected(FinalError):
-    reason = "This store is not connected to an Accurate database yet."
-    next_step = "Connect Accurate and choose the database from the overview page."
+    reason = say("This store is not connected to an Accurate database yet.")
+    next_step = say("Connect Accurate and choose the database from the overview page.")

@@ -9,6 +9,7 @@ from authlib.integrations.requests_client import OAuth2Session
 
 from isacc.accurate.errors import ReconnectRequired, RetryableError
 from isacc.models.base import utcnow
+from isacc.reasons import say
 
 # Everything isacc reads or writes. Accurate lets the user approve only part of it; what is
 # missing shows up as ScopeMissing on the first call that needs it.
@@ -70,10 +71,10 @@ def exchange_code(config: dict, redirect_uri: str, code: str) -> Token:
             timeout=TIMEOUT)
     except OAuthError as error:
         raise ReconnectRequired(
-            "Accurate did not accept the sign-in (it may have expired).",
-            "Click Connect to Accurate again.") from error
+            say("Accurate did not accept the sign-in (it may have expired)."),
+            say("Click Connect to Accurate again.")) from error
     except requests.RequestException as error:
-        raise RetryableError("Accurate could not be reached to finish the sign-in.") from error
+        raise RetryableError(say("Accurate could not be reached to finish the sign-in.")) from error
     return _token(raw)
 
 
@@ -85,6 +86,6 @@ def refresh(config: dict, refresh_token: str) -> Token:
     except OAuthError as error:
         raise ReconnectRequired() from error
     except requests.RequestException as error:
-        raise RetryableError("Accurate could not be reached to renew isacc's access.") \
-            from error
+        raise RetryableError(
+            say("Accurate could not be reached to renew isacc's access.")) from error
     return _token(raw)

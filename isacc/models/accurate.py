@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isacc.crypto import EncryptedText
@@ -42,6 +42,8 @@ class AccurateConnection(db.Model):
     # How far webhook-history.do has been read back for notices that never arrived.
     webhook_history_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     webhook_catch_up_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # last_error and webhook_renew_error as message ids and values (isacc.reasons).
+    wording: Mapped[dict | None] = mapped_column(JSON)
     connected_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 

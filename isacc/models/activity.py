@@ -69,6 +69,9 @@ class SyncActivity(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     reason: Mapped[str | None] = mapped_column(Text)
     next_step: Mapped[str | None] = mapped_column(Text)
+    # The same reason and next step as message ids and values (isacc.reasons), so each
+    # reader gets them in their own language; Accurate's own messages word for word.
+    wording: Mapped[dict | None] = mapped_column(JSON)
     # Decided before the first attempt, so a retry can look the document up by number.
     accurate_number: Mapped[str | None] = mapped_column(String(64))
     accurate_id: Mapped[int | None] = mapped_column(Integer)
@@ -121,6 +124,7 @@ class WebhookLog(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     reason: Mapped[str | None] = mapped_column(Text)
     next_step: Mapped[str | None] = mapped_column(Text)
+    wording: Mapped[dict | None] = mapped_column(JSON)  # as on SyncActivity
     # The signed notice iSeller is owed for this row's stock change, written in the same
     # transaction as the change; notice_due_at is cleared once iSeller accepted it.
     notice: Mapped[dict | None] = mapped_column(JSON)

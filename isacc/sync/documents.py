@@ -21,6 +21,7 @@ from isacc.models import (
     Store,
     Transfer,
 )
+from isacc.reasons import Said, say
 
 # iSeller payment method -> Accurate's PaymentMethodType [S, FACPORT]; unknown ones: OTHERS.
 PAYMENT_METHODS = {
@@ -47,41 +48,49 @@ def _amount(value: Decimal) -> float:
     return float(round(Decimal(value), 6))
 
 
+# What a missing mapping field is called in a reason.
+FIELD_NAMES = {"branch_name": say("branch"), "warehouse_name": say("warehouse"),
+               "adjustment_account_no": say("stock adjustment account"),
+               "transaction_account_no": say("transaction account")}
+
+
 class _Problems:
     def __init__(self):
-        self.reasons: list[str] = []
-        self.steps: list[str] = []
+        self.reasons: list[Said] = []
+        self.steps: list[Said] = []
 
-    def add(self, reason: str, step: str) -> None:
+    def add(self, reason: Said, step: Said) -> None:
         self.reasons.append(reason)
-        if step not in self.steps:
-            self.steps.append(step)
+        self.steps.append(step)
 
     def raise_any(self) -> None:
         if self.reasons:
-            raise MappingProblem(" ".join(self.reasons), " ".join(self.steps))
+            raise MappingProblem(Said.join(self.reasons), Said.join(self.steps))
 
 
 def _mapping(outlet: Outlet, problems: _Problems, *fields: str):
     mapping = outlet.mapping
     if mapping is None or not mapping.active:
-        problems.add(f"Outlet {outlet.name} is not mapped to Accurate yet.",
-                     f"Map and activate outlet {outlet.name}, then refresh.")
+        problems.add(say("Outlet %(outlet)s is not mapped to Accurate yet.", outlet=outlet.name),
+                     say("Map and activate outlet %(outlet)s, then refresh.", outlet=outlet.name))
         return None
     for field in fields:
         if not getattr(mapping, field):
-            label = field.removesuffix("_no").removesuffix("_name").replace("_", " ")
-            problems.add(f"Outlet {outlet.name} has no {label} in its mapping.",
-                         f"Complete outlet {outlet.name}'s mapping, then refresh.")
+            problems.add(say("Outlet %(outlet)s has no %(field)s in its mapping.",
+                             outlet=outlet.name, field=FIELD_NAMES[field]),
+                         say("Complete outlet %(outlet)s's mapping, then refresh.",
+                             outlet=outlet.name))
     return mapping
 
 
-def _skus(lines, problems: _Problems, what: str) -> None:
-    missing = [getattr(line, "name", None) or f"line {i}" for i, line in enumerate(lines, 1)
+def _skus(lines, problems: _Problems, what: Said) -> None:
+    missing = [getattr(line, "name", None) or f"#{i}" for i, line in enumerate(lines, 1)
                if not line.sku]
     if missing:
-        problems.add(f"{what} has products without a SKU: {', '.join(missing)}.",
-                     "Give every product a SKU in iSeller, export it to Accurate, then refresh.")
+        problems.add(say("%(document)s has products without a SKU: %(products)s.",
+                         document=what, products=", ".join(missing)),
+                     say("Give every product a SKU in iSeller, export it to Accurate, then "
+                         "refresh."))
 
 
 def customer_marker(record: Customer) -> str:
@@ -105,12 +114,15 @@ def customer(store: Store, record: Customer, number: str | None) -> dict:
 def _customer_no(order: SalesOrder, mapping, problems: _Problems) -> str | None:
     if order.customer is not None:
         if not order.customer.accurate_customer_no:
-            problems.add(f"Customer {order.customer.name} is not in Accurate yet.",
-                         "Refresh the customer's sync first; the invoice follows.")
+            problems.add(say("Customer %(customer)s is not in Accurate yet.",
+                             customer=order.customer.name),
+                         say("Refresh the customer's sync first; the invoice follows."))
         return order.customer.accurate_customer_no
     if mapping is not None and not mapping.walk_in_customer_no:
-        problems.add(f"Outlet {order.outlet.name} has no walk-in customer for sales without one.",
-                     f"Choose the walk-in customer in outlet {order.outlet.name}'s mapping.")
+        problems.add(say("Outlet %(outlet)s has no walk-in customer for sales without one.",
+                         outlet=order.outlet.name),
+                     say("Choose the walk-in customer in outlet %(outlet)s's mapping.",
+                         outlet=order.outlet.name))
     return mapping.walk_in_customer_no if mapping else None
 
 
@@ -120,7 +132,7 @@ def sales_invoice(store: Store, order: SalesOrder, number: str) -> dict:
     problems = _Problems()
     mapping = _mapping(order.outlet, problems, "branch_name", "warehouse_name")
     customer_no = _customer_no(order, mapping, problems)
-    _skus(order.lines, problems, f"Order {order.order_number}")
+    _skus(order.lines, problems, say("Order %(number)s", number=order.order_number))
     problems.raise_any()
     payload = {
         "number": number,
@@ -154,15 +166,19 @@ def sales_receipt(store: Store, payment: SalesPayment, number: str, invoice_numb
         if payment.method == ISELLERPAY:
             bank_no = mapping.isellerpay_account_no
             if payment.mdr_fee and not mapping.mdr_account_no:
-                problems.add(f"Outlet {order.outlet.name} has no MDR account for iSellerPay fees.",
-                             f"Choose the MDR account in outlet {order.outlet.name}'s mapping.")
+                problems.add(
+                    say("Outlet %(outlet)s has no MDR account for iSellerPay fees.",
+                        outlet=order.outlet.name),
+                    say("Choose the MDR account in outlet %(outlet)s's mapping.",
+                        outlet=order.outlet.name))
         else:
             bank_no = next((a.account_no for a in mapping.payment_accounts
                             if a.payment_method == payment.method), None)
         if not bank_no:
-            problems.add(f"Outlet {order.outlet.name} has no account for {payment.method} "
-                         "payments.",
-                         f"Choose the {payment.method} account in the outlet's mapping.")
+            problems.add(say("Outlet %(outlet)s has no account for %(method)s payments.",
+                             outlet=order.outlet.name, method=payment.method),
+                         say("Choose the %(method)s account in the outlet's mapping.",
+                             method=payment.method))
     problems.raise_any()
     received = payment.amount - payment.mdr_fee
     line = {"invoiceNo": invoice_number, "paymentAmount": _amount(received)}
@@ -190,7 +206,7 @@ def _transfer_ends(transfer: Transfer, problems: _Problems) -> tuple:
         to_warehouse = target.warehouse_name if target else None
     else:
         to_warehouse = transfer.to_warehouse_name
-    _skus(transfer.lines, problems, f"Transfer {transfer.number}")
+    _skus(transfer.lines, problems, say("Transfer %(number)s", number=transfer.number))
     problems.raise_any()
     return source, to_warehouse
 
@@ -249,7 +265,7 @@ def stock_opname(store: Store, opname: StockOpname, number: str) -> dict | None:
     return _adjustment(
         store, opname.outlet, number, opname.counted_at, f"iSeller stock opname {opname.number}",
         [(line, line.difference, line.unit_cost) for line in opname.lines],
-        f"Stock opname {opname.number}")
+        say("Stock opname %(number)s", number=opname.number))
 
 
 def stock_adjustment(store: Store, adjustment: StockAdjustment, number: str) -> dict | None:
@@ -258,7 +274,7 @@ def stock_adjustment(store: Store, adjustment: StockAdjustment, number: str) -> 
         f"iSeller stock adjustment {adjustment.number}"
         + (f": {adjustment.reason}" if adjustment.reason else ""),
         [(line, line.quantity_change, line.unit_cost) for line in adjustment.lines],
-        f"Stock adjustment {adjustment.number}")
+        say("Stock adjustment %(number)s", number=adjustment.number))
 
 
 def deposit(store: Store, record: Deposit, number: str) -> dict:
@@ -271,8 +287,9 @@ def deposit(store: Store, record: Deposit, number: str) -> dict:
         cash = next((a.account_no for a in mapping.payment_accounts
                      if a.payment_method == "cash"), None)
         if not cash:
-            problems.add(f"Outlet {record.outlet.name} has no account for cash payments.",
-                         "Choose the cash account in the outlet's mapping, then refresh.")
+            problems.add(say("Outlet %(outlet)s has no account for cash payments.",
+                             outlet=record.outlet.name),
+                         say("Choose the cash account in the outlet's mapping, then refresh."))
     problems.raise_any()
     label = record.description or ("Register cash in" if record.direction == DepositDirection.IN
                                     else "Register cash out")

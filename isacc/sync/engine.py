@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased, selectinload
 from isacc.accurate.client import AccurateClient, backoff
 from isacc.accurate.connection import client_for
 from isacc.accurate.errors import (
+    DUPLICATE_NUMBER,
     AccurateError,
     FinalError,
     NotConnected,
@@ -42,6 +43,7 @@ from isacc.models import (
     Transfer,
 )
 from isacc.models.base import utcnow
+from isacc.reasons import Said, say, tell
 from isacc.sync import documents
 
 MODULES = {
@@ -182,7 +184,7 @@ def _reload(ids: list[int]) -> None:
 def _release(batch: list[SyncActivity], error: AccurateError) -> None:
     for activity in batch:
         activity.claimed_by = activity.claimed_until = None
-        activity.reason, activity.next_step = error.reason, error.next_step
+        tell(activity, error.reason, error.next_step)
     db.session.commit()
 
 
@@ -266,7 +268,7 @@ def _send(store: Store, client: AccurateClient, kind: ActivityKind,
             _fail(activity, problem)
             continue
         if payload is None:
-            _succeed(activity, {}, note="Nothing to send: no differences were counted.")
+            _succeed(activity, {}, note=say("Nothing to send: no differences were counted."))
             continue
         to_save.append((activity, payload))
     # Counted and committed before anything is sent: if this worker dies mid-call, the next
@@ -330,7 +332,7 @@ def _save_one(client: AccurateClient, module: str, payload: dict) -> dict | Fina
 def _resolve_refusal(client, module, activity, error: FinalError) -> None:
     """A refused save whose number Accurate already has was saved by an earlier attempt whose
     answer was lost: adopt it rather than report a duplicate."""
-    if activity.accurate_number and "already has a document numbered" in error.reason:
+    if activity.accurate_number and error.reason.says(DUPLICATE_NUMBER):
         found = client.find_by_number(module, activity.accurate_number)
         if found:
             _succeed(activity, found)
@@ -338,12 +340,12 @@ def _resolve_refusal(client, module, activity, error: FinalError) -> None:
     _fail(activity, error)
 
 
-def _succeed(activity: SyncActivity, saved: dict, note: str | None = None) -> None:
+def _succeed(activity: SyncActivity, saved: dict, note: Said | None = None) -> None:
     activity.status = Status.SUCCESS
     activity.accurate_id = saved.get("id") or activity.accurate_id
     number = saved.get("number") or saved.get("customerNo") or saved.get("no")
     activity.accurate_number = number or activity.accurate_number
-    activity.reason, activity.next_step = note, None
+    tell(activity, note)
     activity.claimed_by = activity.claimed_until = None
     activity.finished_at = utcnow()
     if activity.kind == ActivityKind.CUSTOMER and activity.accurate_number:
@@ -352,7 +354,7 @@ def _succeed(activity: SyncActivity, saved: dict, note: str | None = None) -> No
 
 def _fail(activity: SyncActivity, error: AccurateError) -> None:
     activity.status = Status.FAILED
-    activity.reason, activity.next_step = error.reason, error.next_step
+    tell(activity, error.reason, error.next_step, error.messages)
     activity.claimed_by = activity.claimed_until = None
     activity.finished_at = utcnow()
 
@@ -361,10 +363,11 @@ def _retry_later(activity: SyncActivity, error: RetryableError) -> None:
     config = current_app.config
     if activity.attempts >= config["RETRY_ATTEMPTS"]:
         _fail(activity, AccurateError(
-            f"Accurate kept failing after {activity.attempts} attempts: {error.reason}",
-            "Check that Accurate is up, then refresh this row."))
+            say("Accurate kept failing after %(attempts)s attempts: %(reason)s",
+                attempts=activity.attempts, reason=error.reason),
+            say("Check that Accurate is up, then refresh this row.")))
         return
     wait = backoff(activity.attempts, error.retry_after, cap=config["RETRY_CAP_SECONDS"])
     activity.due_at = utcnow() + timedelta(seconds=wait)
-    activity.reason, activity.next_step = error.reason, error.next_step
+    tell(activity, error.reason, error.next_step)
     activity.claimed_by = activity.claimed_until = None

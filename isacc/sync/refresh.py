@@ -13,6 +13,7 @@ from sqlalchemy import func
 from isacc.extensions import db
 from isacc.models import Status, Store, SyncActivity
 from isacc.models.base import utcnow
+from isacc.reasons import say, tell
 
 
 @dataclass
@@ -46,7 +47,7 @@ def refresh(store: Store, activity_ids: list[int]) -> Batch:
         activity.status = Status.PENDING
         activity.due_at = activity.refreshed_at = now
         activity.finished_at = None
-        activity.reason, activity.next_step = "Refreshed: waiting to be sent again.", None
+        tell(activity, say("Refreshed: waiting to be sent again."))
     return Batch(at=now, count=len(rows), lanes={(a.store_id, a.outlet_id) for a in rows})
 
 

@@ -53,7 +53,7 @@ def callback():
         token = oauth.exchange_code(current_app.config, expected["redirect_uri"],
                                     request.args.get("code", ""))
     except AccurateError as error:
-        flash(f"{error.reason} {error.next_step}", "error")
+        flash(error.told(), "error")
         return go(back)
     connection.save_token(store, token)
     return go(url_for("connect.database", store_id=store_id))
@@ -69,7 +69,7 @@ def database(store_id):
     try:
         databases = account.database_list(current_app.config, link.access_token)
     except AccurateError as error:
-        flash(f"{error.reason} {error.next_step}", "error")
+        flash(error.told(), "error")
         return go(url_for("connect.show", store_id=store_id))
     error = None
     if request.method == "POST":
@@ -81,7 +81,7 @@ def database(store_id):
             try:
                 connection.choose_database(g.store, int(chosen["id"]), chosen["alias"])
             except AccurateError as failure:
-                error = f"{failure.reason} {failure.next_step}"
+                error = failure.told()
             else:
                 flash(f"Connected to Accurate database {chosen['alias']}.", "info")
                 return go(url_for("overview.show", store_id=store_id))

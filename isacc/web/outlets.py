@@ -29,7 +29,7 @@ def _form_page(outlet, form=None, problems=None, refresh=False):
         try:
             found = mapping_logic.choices(g.store, refresh=refresh)
         except AccurateError as error:
-            accurate_problem = f"{error.reason} {error.next_step}"
+            accurate_problem = error.told()
     if form is None and found is not None:
         form = _current_values(outlet) or _flatten(mapping_logic.suggestions(outlet, found))
     methods = [m for m in (outlet.payment_methods or ["cash"]) if m != "isellerpay"]
@@ -74,7 +74,7 @@ def save_mapping(store_id, outlet_id):
     try:
         found = mapping_logic.choices(g.store)
     except AccurateError as error:
-        flash(f"{error.reason} {error.next_step}", "error")
+        flash(error.told(), "error")
         return go(url_for("outlets.show", store_id=store_id, outlet_id=outlet_id))
     problems = mapping_logic.save(g.store, outlet, request.form, found)
     if problems:
@@ -102,12 +102,12 @@ def add_place(store_id, outlet_id, kind):
         try:
             mapping_logic.add_place(g.store, kind, name)
         except AccurateError as failure:
-            error = f"{failure.reason} {failure.next_step}"
+            error = failure.told()
     try:
         found = mapping_logic.choices(g.store, refresh=True)
         places = found.branches if kind == "branch" else found.warehouses
     except AccurateError as failure:  # not connected, or Accurate unreachable
-        places, error = [], f"{failure.reason} {failure.next_step}"
+        places, error = [], failure.told()
     return render_template(
         "partials/mapping_place.html", kind=kind, field=field, outlet=outlet,
         place_options=[(p, p) for p in places], labels=mapping_logic.FIELDS,

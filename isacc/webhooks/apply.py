@@ -43,6 +43,7 @@ from isacc.models import (
     WebhookLog,
 )
 from isacc.models.base import ZERO, utcnow
+from isacc.reasons import Said, say, told
 from isacc.webhooks import notify
 from isacc.webhooks.events import EVENTS
 
@@ -59,8 +60,8 @@ class Plan:
     # (product id, outlet id) -> (on hand, incoming)
     effect: dict[tuple[int, int], tuple[Decimal, Decimal]] = field(default_factory=dict)
     outlet_id: int | None = None
-    note: str | None = None
-    problems: list[tuple[str, str]] = field(default_factory=list)
+    note: Said | None = None
+    problems: list[tuple[Said, Said]] = field(default_factory=list)
 
     def add(self, product_id: int, outlet_id: int, on_hand=ZERO, incoming=ZERO) -> None:
         now_on_hand, now_incoming = self.effect.get((product_id, outlet_id), (ZERO, ZERO))
@@ -97,18 +98,18 @@ def plan(store: Store, event_type: str, document: dict | None) -> Plan:
         return _item(store, document)
     result = Plan()
     if document is None:
-        result.note = "Deleted in Accurate: what it had changed in iSeller stock is undone."
+        result.note = say("Deleted in Accurate: what it had changed in iSeller stock is undone.")
         return result
     number = document.get("number")
     if event_type == "PURCHASE_INVOICE" and document.get("receiveItemNumber"):
-        result.note = (f"Bills goods received with {document['receiveItemNumber']}: "
-                       f"iSeller stock rose with that receipt.")
+        result.note = say("Bills goods received with %(receipt)s: iSeller stock rose with "
+                          "that receipt.", receipt=document["receiveItemNumber"])
         return result
     if event_type == "ITEM_TRANSFER" and document.get("itemTransferType") != "TRANSFER_IN":
-        result.note = "A transfer out changes outlet stock when its goods are received."
+        result.note = say("A transfer out changes outlet stock when its goods are received.")
         return result
     if _made_by_isacc(store, event_type, number):
-        result.note = "isacc made this transfer from iSeller: iSeller stock already has it."
+        result.note = say("isacc made this transfer from iSeller: iSeller stock already has it.")
         return result
     outlets = dict(db.session.execute(db.select(OutletMapping.warehouse_name,
                                                 OutletMapping.outlet_id)
@@ -144,21 +145,24 @@ def plan(store: Store, event_type: str, document: dict | None) -> Plan:
                    incoming=-quantity if line.get("purchaseOrderNumber") else ZERO)
     for item_no in dict.fromkeys(missing):
         result.problems.append((
-            f"Item {item_no} has no SKU in iSeller: no product there carries SKU {item_no}.",
-            f"Give the product SKU {item_no} in iSeller, then refresh."))
+            say("Item %(sku)s has no SKU in iSeller: no product there carries SKU %(sku)s.",
+                sku=item_no),
+            say("Give the product SKU %(sku)s in iSeller, then refresh.", sku=item_no)))
     for item_no in dict.fromkeys(shared):
         result.problems.append((
-            f"SKU {item_no} belongs to more than one product in iSeller.",
-            f"Keep SKU {item_no} on one product only, then refresh."))
+            say("SKU %(sku)s belongs to more than one product in iSeller.", sku=item_no),
+            say("Keep SKU %(sku)s on one product only, then refresh.", sku=item_no)))
     places = ", ".join(dict.fromkeys(elsewhere))
     if not result.effect and not result.problems and elsewhere:
         result.problems.append((
-            f"Warehouse {places} is not the warehouse of any outlet, so no iSeller stock "
-            f"changes.",
-            "If the goods went to an outlet, choose this warehouse in that outlet's mapping, "
-            "then refresh; if it is a warehouse without an outlet, nothing is needed."))
+            say("Warehouse %(warehouse)s is not the warehouse of any outlet, so no iSeller "
+                "stock changes.", warehouse=places),
+            say("If the goods went to an outlet, choose this warehouse in that outlet's "
+                "mapping, then refresh; if it is a warehouse without an outlet, nothing is "
+                "needed.")))
     elif elsewhere:
-        result.note = f"Lines into {places} are not an outlet's stock and were left out."
+        result.note = say("Lines into %(warehouse)s are not an outlet's stock and were left out.",
+                          warehouse=places)
     return result
 
 
@@ -167,20 +171,24 @@ def _item(store: Store, item: dict | None) -> Plan:
     product in iSeller, found by SKU, or later documents with it will fail."""
     result = Plan()
     if item is None:
-        result.note = "Deleted in Accurate: iSeller keeps its product."
+        result.note = say("Deleted in Accurate: iSeller keeps its product.")
         return result
     item_no = item.get("no")
     names = db.session.scalars(db.select(Product.name).where(
         Product.store_id == store.id, Product.sku == item_no)).all()
     if not names:
         result.problems.append((
-            f"Item {item_no} has no SKU in iSeller: no product there carries SKU {item_no}.",
-            f"Give the product SKU {item_no} in iSeller (or add it), then refresh."))
+            say("Item %(sku)s has no SKU in iSeller: no product there carries SKU %(sku)s.",
+                sku=item_no),
+            say("Give the product SKU %(sku)s in iSeller (or add it), then refresh.",
+                sku=item_no)))
     elif len(names) > 1:
-        result.problems.append((f"SKU {item_no} belongs to more than one product in iSeller.",
-                                f"Keep SKU {item_no} on one product only, then refresh."))
+        result.problems.append((
+            say("SKU %(sku)s belongs to more than one product in iSeller.", sku=item_no),
+            say("Keep SKU %(sku)s on one product only, then refresh.", sku=item_no)))
     else:
-        result.note = f"Item {item_no} is product {names[0]} in iSeller."
+        result.note = say("Item %(sku)s is product %(product)s in iSeller.", sku=item_no,
+                          product=names[0])
     return result
 
 
@@ -190,8 +198,8 @@ def apply_row(row: WebhookLog) -> None:
     try:
         client = client_for(store)
     except (NotConnected, ReconnectRequired) as error:
-        _finish(row, due_at=utcnow() + WAIT_FOR_CONNECTION, reason=error.reason,
-                next_step=error.next_step)
+        _finish(row, due_at=utcnow() + WAIT_FOR_CONNECTION,
+                **told(error.reason, error.next_step))
         return
     row.attempts += 1  # counted first: a worker killed mid-call still used an attempt
     db.session.commit()
@@ -202,16 +210,16 @@ def apply_row(row: WebhookLog) -> None:
         _retry_later(row, error)
         return
     except ReconnectRequired as error:
-        _finish(row, due_at=utcnow() + WAIT_FOR_CONNECTION, reason=error.reason,
-                next_step=error.next_step)
+        _finish(row, due_at=utcnow() + WAIT_FOR_CONNECTION,
+                **told(error.reason, error.next_step))
         return
     except AccurateError as error:
-        _fail(row, error.reason, error.next_step)
+        _fail(row, error.reason, error.next_step, accurate=error.messages)
         return
     outcome = plan(store, row.event_type, document)
     if outcome.problems:
-        _fail(row, " ".join(reason for reason, _ in outcome.problems),
-              " ".join(dict.fromkeys(step for _, step in outcome.problems)), outcome.outlet_id)
+        _fail(row, Said.join(reason for reason, _ in outcome.problems),
+              Said.join(step for _, step in outcome.problems), outlet_id=outcome.outlet_id)
         return
     number = (document or {}).get("number") or (document or {}).get("no") \
         or row.accurate_number
@@ -291,12 +299,12 @@ def _commit(row: WebhookLog, store: Store, number: str | None, outcome: Plan) ->
                                                                      incoming))
                  for product, outlet, on_hand, incoming in changes]
         notice = notify.build(store, row_id, row.event_type, number, event_at, moved)
-        note = outcome.note or (None if moved else
-                                "iSeller stock already matched this document; nothing changed.")
+        note = outcome.note or (None if moved else say(
+            "iSeller stock already matched this document; nothing changed."))
         done = db.session.execute(
             update(WebhookLog).where(WebhookLog.id == row_id, WebhookLog.status == Status.PENDING)
             .values(status=Status.SUCCESS, outlet_id=outcome.outlet_id or row.outlet_id,
-                    accurate_number=number, reason=note, next_step=None, due_at=None,
+                    accurate_number=number, **told(note), due_at=None,
                     finished_at=utcnow(), updated_at=utcnow(), notice=notice,
                     notice_due_at=utcnow() if notice else None)
             .execution_options(synchronize_session=False))
@@ -305,8 +313,8 @@ def _commit(row: WebhookLog, store: Store, number: str | None, outcome: Plan) ->
         else:
             db.session.rollback()  # another worker finished this row first; its change stands
         return
-    _retry_later(row, RetryableError("Other work on the same Accurate document kept "
-                                     "getting in the way."))
+    _retry_later(row, RetryableError(say("Other work on the same Accurate document kept "
+                                         "getting in the way.")))
 
 
 def _finish(row: WebhookLog, **values) -> None:
@@ -317,17 +325,19 @@ def _finish(row: WebhookLog, **values) -> None:
     db.session.commit()
 
 
-def _fail(row: WebhookLog, reason: str, next_step: str, outlet_id: int | None = None) -> None:
-    _finish(row, status=Status.FAILED, reason=reason, next_step=next_step, due_at=None,
+def _fail(row: WebhookLog, reason: Said, next_step: Said, *, outlet_id: int | None = None,
+          accurate: list[str] | None = None) -> None:
+    _finish(row, status=Status.FAILED, **told(reason, next_step, accurate), due_at=None,
             finished_at=utcnow(), outlet_id=outlet_id or row.outlet_id)
 
 
 def _retry_later(row: WebhookLog, error: RetryableError) -> None:
     config = current_app.config
     if row.attempts >= config["RETRY_ATTEMPTS"]:
-        _fail(row, f"Accurate kept failing after {row.attempts} attempts: {error.reason}",
-              "Check that Accurate is up, then refresh this row.")
+        _fail(row, say("Accurate kept failing after %(attempts)s attempts: %(reason)s",
+                       attempts=row.attempts, reason=error.reason),
+              say("Check that Accurate is up, then refresh this row."))
         return
     wait = backoff(row.attempts, error.retry_after, cap=config["RETRY_CAP_SECONDS"])
-    _finish(row, due_at=utcnow() + timedelta(seconds=wait), reason=error.reason,
-            next_step=error.next_step)
+    _finish(row, due_at=utcnow() + timedelta(seconds=wait),
+            **told(error.reason, error.next_step))

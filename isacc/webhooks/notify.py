@@ -17,12 +17,14 @@ from isacc.extensions import db
 from isacc.inbound.signing import signed_headers
 from isacc.models import Outlet, Product, Store, WebhookLog
 from isacc.models.base import utcnow
+from isacc.reasons import Said, say, tell
 
 TIMEOUT = (5, 15)
 # A minute after the first refusal, doubling up to an hour: iSeller being down for a while
 # is expected, and the notice keeps until it is back.
 FIRST_RETRY_SECONDS, RETRY_CAP_SECONDS = 60, 3600
-NOT_TOLD = "iSeller has not accepted this stock change yet"
+NOT_TOLD = say("iSeller has not accepted this stock change yet (%(problem)s); isacc tells it "
+               "again by itself.")
 
 
 def _quantity(value) -> str:
@@ -55,6 +57,10 @@ def build(store: Store, row_id: int, event_type: str, number: str | None, event_
     }
 
 
+def _says_not_told(row: WebhookLog) -> bool:
+    return Said.from_json((row.wording or {}).get("reason")).says(NOT_TOLD)
+
+
 def send_notice(row_id: int) -> bool:
     """Send a row's owed notice; True once iSeller has it (or nothing is owed)."""
     row = db.session.get(WebhookLog, row_id)
@@ -64,19 +70,20 @@ def send_notice(row_id: int) -> bool:
     try:
         answer = requests.post(current_app.config["ISELLER_NOTIFY_URL"], data=body,
                                headers=signed_headers(row.store, body), timeout=TIMEOUT)
-        problem = None if answer.ok else f"iSeller answered HTTP {answer.status_code}"
+        problem = None if answer.ok else say("iSeller answered HTTP %(status)s",
+                                              status=answer.status_code)
     except requests.RequestException as error:
-        problem = f"iSeller could not be reached ({type(error).__name__})"
+        problem = say("iSeller could not be reached (%(error)s)", error=type(error).__name__)
     row.notice_attempts += 1
     if problem is None:
         row.notified_at, row.notice_due_at = utcnow(), None
-        if row.reason and row.reason.startswith(NOT_TOLD):
-            row.reason = None
+        if _says_not_told(row):
+            tell(row, None)
     else:
         doublings = min(row.notice_attempts - 1, 6)
         wait = min(RETRY_CAP_SECONDS, FIRST_RETRY_SECONDS * 2 ** doublings)
         row.notice_due_at = utcnow() + timedelta(seconds=wait)
-        if not row.reason or row.reason.startswith(NOT_TOLD):
-            row.reason = f"{NOT_TOLD} ({problem}); isacc tells it again by itself."
+        if not row.reason or _says_not_told(row):
+            tell(row, NOT_TOLD.filled(problem=problem))
     db.session.commit()
     return problem is None

@@ -5,6 +5,7 @@ allowance of attempts, and the store's lane is enqueued."""
 from isacc.extensions import db
 from isacc.models import Status, Store, WebhookLog
 from isacc.models.base import utcnow
+from isacc.reasons import say, tell
 from isacc.webhooks.lane import enqueue_store_or_wait
 
 
@@ -18,7 +19,7 @@ def refresh_webhooks(store: Store, ids: list[int]) -> int:
     now = utcnow()
     for row in rows:
         row.status, row.due_at, row.finished_at, row.attempts = Status.PENDING, now, None, 0
-        row.reason, row.next_step = "Refreshed: waiting to be applied again.", None
+        tell(row, say("Refreshed: waiting to be applied again."))
     db.session.commit()
     if rows:
         enqueue_store_or_wait(store.id)

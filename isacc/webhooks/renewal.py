@@ -5,6 +5,7 @@ when a renewal failed or the expiry draws near."""
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from isacc.accurate import account
 from isacc.accurate.connection import client_for
@@ -13,6 +14,7 @@ from isacc.extensions import db
 from isacc.formatting import local_time
 from isacc.models import Store
 from isacc.models.base import utcnow
+from isacc.reasons import keep, shown
 
 EVERY = timedelta(days=1)
 RETRY_AFTER_FAILURE = timedelta(hours=1)
@@ -30,12 +32,12 @@ def renew(store: Store) -> bool:
         token = client_for(store).access.access_token  # refreshed first when near expiry
         expires = account.renew_webhook(current_app.config, token)
     except AccurateError as error:
-        connection.webhook_renew_error = error.reason
+        keep(connection, "webhook_renew_error", error.reason)
         connection.webhook_renew_due_at = now + RETRY_AFTER_FAILURE
         db.session.commit()
         return False
     connection.webhook_expires_at, connection.webhook_renewed_at = expires, now
-    connection.webhook_renew_error = None
+    keep(connection, "webhook_renew_error", None)
     connection.webhook_renew_due_at = now + EVERY
     db.session.commit()
     return True
@@ -51,14 +53,15 @@ def renewal_warning(store: Store) -> str | None:
     when = local_time(expires, store.timezone, "%d %b %Y") if expires else None
     now = utcnow()
     if expires is not None and expires <= now:
-        return (f"Accurate's webhook lapsed on {when}: purchases and transfers made in "
-                f"Accurate no longer reach iSeller. isacc keeps trying to renew it; if this "
-                f"stays, reconnect Accurate.")
+        return _("Accurate's webhook lapsed on %(date)s: purchases and transfers made in "
+                 "Accurate no longer reach iSeller. isacc keeps trying to renew it; if this "
+                 "stays, reconnect Accurate.", date=when)
     if connection.webhook_renew_error:
-        until = f" It stays active until {when}." if when else ""
-        return (f"isacc could not renew Accurate's webhook: {connection.webhook_renew_error}"
-                f"{until} isacc tries again every hour.")
+        problem = _("isacc could not renew Accurate's webhook: %(problem)s",
+                    problem=shown(connection, "webhook_renew_error"))
+        until = " " + _("It stays active until %(date)s.", date=when) if when else ""
+        return f"{problem}{until} " + _("isacc tries again every hour.")
     if expires is not None and expires - now < WARN_BEFORE:
-        return (f"Accurate's webhook lapses on {when} and has not been renewed for days: "
-                f"check that isacc's scheduler is running.")
+        return _("Accurate's webhook lapses on %(date)s and has not been renewed for days: "
+                 "check that isacc's scheduler is running.", date=when)
     return None
