@@ -4,7 +4,7 @@ A signed-in user's choice is kept on the user; before signing in it is kept in a
 without either, the browser's Accept-Language decides, and English is the fallback.
 """
 
-from flask import request
+from flask import has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -30,6 +30,8 @@ def kind_label(kind) -> str:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # the CLI, workers and tests outside a request
+        return "en"
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     if request.cookies.get(COOKIE) in LANGUAGES:
