@@ -46,6 +46,5 @@ def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(get_locale=get_locale, LANGUAGES=LANGUAGES)
     app.jinja_env.filters["kind_label"] = kind_label
-    # A row's reason and next step in the reader's language (isacc.reasons).
-    app.jinja_env.filters["reason"] = lambda row: shown(row, "reason")
-    app.jinja_env.filters["next_step"] = lambda row: shown(row, "next_step")
+    # A row's reason, next step or last error in the reader's language (isacc.reasons).
+    app.jinja_env.filters["said"] = shown

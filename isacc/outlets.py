@@ -4,6 +4,9 @@ and activation once every field is chosen (the first active outlet is free)."""
 import time
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from isacc.accurate.connection import client_for
 from isacc.extensions import db
 from isacc.models import Outlet, OutletMapping, OutletPaymentAccount, Store
@@ -13,11 +16,12 @@ CACHE_SECONDS = 60
 _cache: dict[tuple, tuple[float, "Choices"]] = {}
 
 FIELDS = {  # form field -> label, for messages
-    "branch_name": "branch", "warehouse_name": "warehouse",
-    "isellerpay_account_no": "iSellerPay account", "mdr_account_no": "iSellerPay MDR account",
-    "transaction_account_no": "transaction (sales) account",
-    "adjustment_account_no": "stock adjustment account",
-    "walk_in_customer_no": "walk-in customer",
+    "branch_name": _l("branch"), "warehouse_name": _l("warehouse"),
+    "isellerpay_account_no": _l("iSellerPay account"),
+    "mdr_account_no": _l("iSellerPay MDR account"),
+    "transaction_account_no": _l("transaction (sales) account"),
+    "adjustment_account_no": _l("stock adjustment account"),
+    "walk_in_customer_no": _l("walk-in customer"),
 }
 
 
@@ -99,20 +103,24 @@ def save(store: Store, outlet: Outlet, form: dict, found: Choices) -> dict[str, 
     accounts = found.account_numbers()
     for field, label in FIELDS.items():
         if not values[field]:
-            problems[field] = f"Choose the {label}."
+            problems[field] = _("Choose the %(field)s.", field=label)
     if values["branch_name"] and values["branch_name"] not in found.branches:
-        problems["branch_name"] = f"Branch {values['branch_name']} is not in Accurate."
+        problems["branch_name"] = _("Branch %(name)s is not in Accurate.",
+                                     name=values["branch_name"])
     if values["warehouse_name"] and values["warehouse_name"] not in found.warehouses:
-        problems["warehouse_name"] = f"Warehouse {values['warehouse_name']} is not in Accurate."
+        problems["warehouse_name"] = _("Warehouse %(name)s is not in Accurate.",
+                                        name=values["warehouse_name"])
     for field in ("isellerpay_account_no", "mdr_account_no", "transaction_account_no",
                   "adjustment_account_no"):
         if values[field] and values[field] not in accounts:
-            problems[field] = f"Account {values[field]} is not in Accurate."
+            problems[field] = _("Account %(number)s is not in Accurate.", number=values[field])
     for method, account_no in paid_into.items():
         if not account_no:
-            problems[f"payment_{method}"] = f"Choose the account {method} payments go to."
+            problems[f"payment_{method}"] = _("Choose the account %(method)s payments go to.",
+                                              method=method)
         elif account_no not in accounts:
-            problems[f"payment_{method}"] = f"Account {account_no} is not in Accurate."
+            problems[f"payment_{method}"] = _("Account %(number)s is not in Accurate.",
+                                              number=account_no)
     if problems:
         return problems
     mapping = outlet.mapping or OutletMapping(store_id=store.id, outlet_id=outlet.id)

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from sqlalchemy import func
 
@@ -64,16 +65,17 @@ def export_rows(store, only_new: bool, as_of) -> tuple[list[list], list[Product]
     stock gets one row without opening balance). Refused while SKU problems remain."""
     problems = sku_problems(store.id)
     if problems.any:
-        raise ExportRefused(
-            f"Fix the SKU problems first: {len(problems.missing)} product(s) without a SKU and "
-            f"{problems.duplicated_products} sharing a SKU. Accurate finds items by SKU, so "
-            "these would be lost or merged.")
+        raise ExportRefused(_(
+            "Fix the SKU problems first: %(missing)s product(s) without a SKU and "
+            "%(duplicated)s sharing a SKU. Accurate finds items by SKU, so these would be "
+            "lost or merged.", missing=len(problems.missing),
+            duplicated=problems.duplicated_products))
     warehouses = dict(db.session.execute(
         db.select(OutletMapping.outlet_id, OutletMapping.warehouse_name).where(
             OutletMapping.store_id == store.id, OutletMapping.active.is_(True))).all())
     if not warehouses:
-        raise ExportRefused("Map and activate at least one outlet first: opening stock goes "
-                            "to the outlet's Accurate warehouse.")
+        raise ExportRefused(_("Map and activate at least one outlet first: opening stock "
+                              "goes to the outlet's Accurate warehouse."))
     query = db.select(Product).where(Product.store_id == store.id).order_by(Product.sku)
     if only_new:
         query = query.where(Product.exported_at.is_(None))
@@ -97,7 +99,7 @@ def export_workbook(store, only_new: bool, as_of) -> bytes:
     """The .xlsx to import in Accurate; the exported products are marked (caller commits)."""
     rows, products = export_rows(store, only_new, as_of)
     if not rows:
-        raise ExportRefused("Every product is already exported: there is nothing new.")
+        raise ExportRefused(_("Every product is already exported: there is nothing new."))
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET

@@ -3,6 +3,8 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from isacc import throttle
@@ -45,14 +47,15 @@ def login():
         user = None
         if wait:
             minutes = max(1, round(wait / 60))
-            error = f"Too many failed sign-ins. Try again in {minutes} minute(s)."
+            error = ngettext("Too many failed sign-ins. Try again in %(num)s minute.",
+                             "Too many failed sign-ins. Try again in %(num)s minutes.", minutes)
             status = 429
         else:
             user = db.session.scalar(db.select(User).where(User.email == email))
             if user is None or not user.active or not user.check_password(form.password.data):
                 throttle.record_failure(email, address)
                 # One message for every cause, so it does not reveal which accounts exist.
-                error = "Wrong e-mail or password."
+                error = _("Wrong e-mail or password.")
                 status = 401
                 user = None
         if user is not None:
@@ -70,5 +73,5 @@ def login():
 @allow(Rule.SIGNED_IN)
 def logout():
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

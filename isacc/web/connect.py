@@ -1,6 +1,7 @@
 """Connecting a store to Accurate: OAuth consent, then the choice of database."""
 
 from flask import Blueprint, abort, current_app, flash, g, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from isacc.access import ALLOWED_ROLES, Rule, allow, can_see_store
@@ -36,8 +37,8 @@ def start(store_id):
 def callback():
     expected = session.pop(STATE_KEY, None)
     if not expected or request.args.get("state") != expected["state"]:
-        flash("That Accurate sign-in did not start here (or it was already used). "
-              "Click Connect to Accurate to try again.", "error")
+        flash(_("That Accurate sign-in did not start here (or it was already used). "
+                "Click Connect to Accurate to try again."), "error")
         return go(url_for("stores.home"))
     store_id = expected["store_id"]
     if not can_see_store(current_user, store_id) or \
@@ -45,8 +46,8 @@ def callback():
         abort(404)
     back = url_for("connect.show", store_id=store_id)
     if request.args.get("error"):
-        flash("Accurate access was not given, so nothing changed. Click Connect to Accurate "
-              "and choose Give Access to connect.", "error")
+        flash(_("Accurate access was not given, so nothing changed. Click Connect to Accurate "
+                "and choose Give Access to connect."), "error")
         return go(back)
     store = db.get_or_404(Store, store_id)
     try:
@@ -64,7 +65,7 @@ def callback():
 def database(store_id):
     link = g.store.accurate
     if link is None:
-        flash("Connect to Accurate first.", "error")
+        flash(_("Connect to Accurate first."), "error")
         return go(url_for("connect.show", store_id=store_id))
     try:
         databases = account.database_list(current_app.config, link.access_token)
@@ -76,14 +77,14 @@ def database(store_id):
         chosen = next((d for d in databases
                        if str(d["id"]) == request.form.get("database_id")), None)
         if chosen is None:
-            error = "Choose one of your Accurate databases."
+            error = _("Choose one of your Accurate databases.")
         else:
             try:
                 connection.choose_database(g.store, int(chosen["id"]), chosen["alias"])
             except AccurateError as failure:
                 error = failure.told()
             else:
-                flash(f"Connected to Accurate database {chosen['alias']}.", "info")
+                flash(_("Connected to Accurate database %(name)s.", name=chosen["alias"]), "info")
                 return go(url_for("overview.show", store_id=store_id))
     return page("connect_database.html", databases=databases, error=error,
                 chosen=link.database_id)
@@ -93,6 +94,6 @@ def database(store_id):
 @allow(Rule.STORE_MANAGE)
 def disconnect(store_id):
     connection.disconnect(g.store)
-    flash("Disconnected from Accurate: isacc forgot its access and sends nothing until you "
-          "connect again.", "info")
+    flash(_("Disconnected from Accurate: isacc forgot its access and sends nothing until you "
+            "connect again."), "info")
     return go(url_for("connect.show", store_id=store_id))

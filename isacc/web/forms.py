@@ -5,8 +5,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+# WTForms has no Indonesian messages of its own.
+REQUIRED = _l("Fill in this field.")
+TOO_LONG = _l("At most %(max)d characters.")
+
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    email = EmailField(_l("E-mail"), validators=[
+        DataRequired(message=REQUIRED), Length(max=254, message=TOO_LONG)])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(message=REQUIRED), Length(max=256, message=TOO_LONG)])
     remember = BooleanField(_l("Keep me signed in on this device"))

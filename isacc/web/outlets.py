@@ -1,6 +1,7 @@
 """iSeller outlets and their Accurate mapping."""
 
 from flask import Blueprint, flash, g, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from isacc import outlets as mapping_logic
@@ -81,7 +82,7 @@ def save_mapping(store_id, outlet_id):
         db.session.rollback()
         return _form_page(outlet, form=request.form, problems=problems)
     db.session.commit()
-    flash(f"Outlet {outlet.name} is mapped and active.", "info")
+    flash(_("Outlet %(name)s is mapped and active.", name=outlet.name), "info")
     return go(url_for("outlets.show", store_id=store_id, outlet_id=outlet_id))
 
 
@@ -95,9 +96,10 @@ def add_place(store_id, outlet_id, kind):
     field = f"{kind}_name"
     error = None
     if not name:
-        error = f"Give the new {kind} a name."
+        error = (_("Give the new branch a name.") if kind == "branch"
+                 else _("Give the new warehouse a name."))
     elif len(name) > 120:
-        error = "At most 120 characters."
+        error = _("At most %(max)d characters.", max=120)
     else:
         try:
             mapping_logic.add_place(g.store, kind, name)

@@ -3,6 +3,7 @@
 from io import BytesIO
 
 from flask import Blueprint, flash, g, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from isacc.access import ALLOWED_ROLES, Rule, allow, in_store
@@ -43,7 +44,7 @@ def export(store_id):
     try:
         content = export_workbook(g.store, only_new, utcnow())
     except ExportRefused as refused:
-        flash(f"Export refused. {refused}", "error")
+        flash(_("Export refused. %(why)s", why=refused), "error")
         return go(url_for("products.index", store_id=store_id))
     db.session.commit()
     name = f"barang-jasa-{g.store.iseller_id}{'-baru' if only_new else ''}.xlsx"

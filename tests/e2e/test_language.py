@@ -1,5 +1,5 @@
-"""Switching the language: the overview, settings and activity pages entirely in the other
-language, and the choice kept for the user."""
+"""Switching the language: the overview, settings, activity, outlets, products and webhook
+log pages entirely in the other language, and the choice kept for the user."""
 
 import re
 
@@ -16,9 +16,20 @@ ENGLISH = ["Overview", "Settings", "Sync activity", "Synchronisation", "Last syn
            "Attempts", "Nothing here", "Sales invoice", "Map outlets", "Choose", "Times shown"]
 
 
-def english_left(page) -> list[str]:
+# The same for the outlets, products and webhook log pages.
+ENGLISH_STORE_PAGES = [
+    "Outlets", "Branch", "Warehouse", "Active", "billable", "Products", "SKU problems",
+    "without a SKU", "with a duplicated SKU", "Show them", "Export products", "Export new",
+    "Category", "Price", "In Accurate", "exported", "missing", "Every product", "Export refused",
+    "Fix the SKU problems", "Webhook log", "What Accurate sends", "Event", "Received",
+    "Attempts", "Refresh", "Select", "Action", "Pending", "Success", "Failed", "No events",
+    "Older rows", "Type", "From", "Sales invoice", "Purchase order", "Receive item",
+]
+
+
+def english_left(page, words=ENGLISH) -> list[str]:
     text = page.locator("body").inner_text()
-    return [word for word in ENGLISH if re.search(rf"\b{re.escape(word)}\b", text)]
+    return [word for word in words if re.search(rf"\b{re.escape(word)}\b", text)]
 
 
 def test_switching_to_bahasa_indonesia_translates_overview_settings_and_activity(
@@ -55,3 +66,38 @@ def test_switching_to_bahasa_indonesia_translates_overview_settings_and_activity
     page.get_by_test_id("language-en").click()
     expect(page.get_by_role("link", name="Overview", exact=True)).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_outlets_products_and_the_webhook_log_in_bahasa_indonesia(live_server, page):
+    store = build_demo()
+    sign_in(page, live_server, OWNER_EMAIL, OWNER_PASSWORD)
+    page.get_by_test_id("language-id").click()
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+
+    page.get_by_role("link", name="Outlet", exact=True).click()
+    expect(page.get_by_role("heading", name="Outlet", exact=True)).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Gudang")).to_be_visible()
+    assert english_left(page, ENGLISH_STORE_PAGES) == []
+
+    page.get_by_role("link", name="Produk", exact=True).click()
+    panel = page.get_by_test_id("sku-problems")
+    expect(panel.get_by_role("heading", name="Masalah SKU")).to_be_visible()
+    panel.get_by_role("button", name="Tampilkan").first.click()  # an htmx partial
+    expect(page.get_by_test_id("sku-details-missing").locator("li")).to_have_count(2)
+    expect(page.get_by_test_id("sku-details-missing")).to_contain_text("ID iSeller")
+    assert english_left(page, ENGLISH_STORE_PAGES) == []
+    page.get_by_test_id("export-all").click()  # refused: a message from Python
+    expect(page.locator(".toast-error")).to_contain_text(
+        "Ekspor ditolak. Perbaiki dulu masalah SKU")
+    assert english_left(page, ENGLISH_STORE_PAGES) == []
+
+    page.get_by_role("link", name="Log webhook", exact=True).click()
+    expect(page.get_by_role("heading", name="Log webhook")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Kejadian")).to_be_visible()
+    assert english_left(page, ENGLISH_STORE_PAGES) == []
+    page.get_by_label("Status").select_option("failed")  # the rows come back in Indonesian
+    expect(page).to_have_url(re.compile("status=failed"))
+    expect(page.locator("#webhook-rows")).to_contain_text(
+        re.compile("Gagal|Tidak ada kejadian dari Accurate dengan saringan ini"))
+    assert english_left(page, ENGLISH_STORE_PAGES) == []
+    assert f"/stores/{store.id}/webhooks" in page.url
