@@ -7,7 +7,7 @@ from isacc import config as config_module
 from isacc import i18n, security
 from isacc.access import check_every_route_has_a_rule, enforce
 from isacc.extensions import csrf, db, login_manager, migrate
-from isacc.formatting import local_time, rupiah
+from isacc.formatting import label_case, local_time, rupiah
 from isacc.models.base import render_migration_type
 
 
@@ -46,6 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.install(app)
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["label_case"] = label_case
     _register_error_pages(app)
     check_every_route_has_a_rule(app)
     return app

@@ -22,6 +22,16 @@ def rupiah(amount) -> str:
     return f"{sign}Rp {text}"
 
 
+def label_case(text) -> str:
+    """A label's first letter upper case, the rest as written: Jinja's `capitalize` would
+    turn "akun MDR iSellerPay" into "Akun mdr isellerpay". Brand names written with a small
+    first letter (iSellerPay) stay so."""
+    text = str(text)
+    if text[:1].islower() and text[1:2].isupper():
+        return text
+    return text[:1].upper() + text[1:]
+
+
 def local_time(moment: datetime | None, zone: str, fmt: str = "%d %b %Y %H:%M") -> str:
     """A UTC time shown in the store's time zone, the month named in the reader's language
     ("25 Des 2026" in Bahasa Indonesia)."""

@@ -9,7 +9,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from isacc.extensions import db
-from isacc.formatting import local_time
+from isacc.formatting import label_case, local_time
 from isacc.models import Role
 from tests.conftest import csrf_from, login, make_store, make_user, stock_store
 
@@ -189,3 +189,9 @@ def test_mapping_labels_are_translated_when_shown(app):
         assert [str(FIELDS[f]) for f in ("branch_name", "warehouse_name")] == ["cabang", "gudang"]
     with app.test_request_context():
         assert str(FIELDS["walk_in_customer_no"]) == "walk-in customer"
+
+
+def test_labels_start_upper_case_and_keep_brand_names():
+    assert label_case("akun MDR iSellerPay") == "Akun MDR iSellerPay"
+    assert label_case("iSellerPay account") == "iSellerPay account"
+    assert label_case("warehouse") == "Warehouse"

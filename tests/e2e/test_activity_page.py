@@ -136,6 +136,30 @@ def test_refresh_turns_a_failed_row_pending_then_success_once_the_cause_is_fixed
     expect(page.locator("#refresh-progress")).to_contain_text("Refresh finished: 1 of 1 sent.")
 
 
+def test_a_failure_reads_in_bahasa_indonesia_with_accurates_own_words(
+        app, client, sandbox, live_server, page):
+    shop = Shop(client, setup_shop(client, sandbox), sandbox)
+    [invoice_id, _] = shop.order("INV-78", lines=(("NEW-78", 1, 5000),))
+    shop.drain()
+    assert shop.activity(invoice_id).status == Status.FAILED
+    owner = make_user(Role.OWNER, shop.store)
+    db.session.commit()
+    sign_in(page, live_server, owner.email, PASSWORD)
+    page.get_by_test_id("language-id").click()
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    page.goto(f"{live_server}/stores/{shop.store.id}/activity?type=sales_invoice")
+    page.get_by_role("link", name="Mengapa: INV-78").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_test_id("reason")).to_have_text("Barang NEW-78 tidak ada di Accurate.")
+    expect(dialog.get_by_test_id("next-step")).to_have_text(
+        "Ekspor produk Anda dari isacc dan impor ke Accurate, lalu segarkan.")
+    # Accurate's own message, as it answered, beside the explanation.
+    expect(dialog.get_by_test_id("accurate-words")).to_contain_text('"NEW-78" tidak ditemukan')
+    # The whole-row page says the same.
+    dialog.get_by_role("link", name="Semua rincian baris ini").click()
+    expect(page.get_by_test_id("reason")).to_have_text("Barang NEW-78 tidak ada di Accurate.")
+
+
 def test_a_row_from_an_inbound_event_appears_in_the_open_table(
         app, client, sandbox, live_server, page):
     shop = Shop(client, setup_shop(client, sandbox), sandbox)
