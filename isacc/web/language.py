@@ -1,6 +1,7 @@
 """The language switch in the top bar and on the sign-in page."""
 
 from flask import Blueprint, abort, redirect, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from isacc.access import Rule, allow
@@ -16,7 +17,8 @@ def choose():
     """Keep the choice (on the user, or in a cookie before signing in) and go back."""
     language = request.form.get("language", "")
     if language not in LANGUAGES:
-        abort(400, f"Unknown language {language!r}: choose en or id.")
+        abort(400, _("Unknown language %(language)s: choose en or id.",
+                     language=repr(language)))
     if current_user.is_authenticated:
         current_user.locale = language
         db.session.commit()
