@@ -47,8 +47,7 @@ def main() -> None:
             shop.send("sales-orders", shop.order(f"INV-{n}", n % args.outlets))
             enqueue_lane(shop.store.id, lanes[n % args.outlets])
         sending = time.perf_counter() - started
-        while shop.pending():
-            time.sleep(0.2)
+        shop.wait_until_sent()
         rows = db.session.execute(db.select(SyncActivity.kind, SyncActivity.source_number,
                                             SyncActivity.created_at,
                                             SyncActivity.finished_at)).all()

@@ -4,7 +4,6 @@ connected to it with mapped outlets and items in stock, and RQ worker processes.
 
 import os
 import subprocess
-import sys
 import time
 import uuid
 from urllib.parse import parse_qs, urlsplit
@@ -20,9 +19,11 @@ from isacc.accurate import connection, oauth
 from isacc.extensions import db
 from isacc.inbound.schemas import EVENTS
 from isacc.models import Outlet, OutletMapping, OutletPaymentAccount, Status, Store, SyncActivity
+from isacc.sandbox.settings import SEED_CASH_ACCOUNT, SEED_MAPPING
 from isacc.sandbox.testing import give_access
 from isacc.sync import lanes
 from isacc.sync.ingest import ingest
+from jobs.worker import worker_command, worker_environment
 
 ADMIN_URL = os.environ.get("ISACC_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("ISACC_BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -87,12 +88,9 @@ class BenchShop:
                                              "payment_methods": ["cash"]}})
             outlet = db.session.scalar(db.select(Outlet).where(Outlet.iseller_id == f"OUT-{n}"))
             db.session.add(OutletMapping(
-                store_id=store.id, outlet_id=outlet.id, active=True, branch_name="Jakarta",
-                warehouse_name=warehouse, isellerpay_account_no="1-10103",
-                mdr_account_no="6-60201", transaction_account_no="4-40000",
-                adjustment_account_no="6-60301", walk_in_customer_no="WALKIN",
-                payment_accounts=[OutletPaymentAccount(payment_method="cash",
-                                                       account_no="1-10001")]))
+                store_id=store.id, outlet_id=outlet.id, active=True, warehouse_name=warehouse,
+                **SEED_MAPPING, payment_accounts=[OutletPaymentAccount(
+                    payment_method="cash", account_no=SEED_CASH_ACCOUNT)]))
         db.session.commit()
 
     def send(self, path: str, payload: dict):
@@ -114,15 +112,11 @@ class BenchShop:
                           "payments": [{"method": "cash", "amount": total}]}}
 
     def start_workers(self, count: int, **env_extra) -> None:
-        config = self.app.config
-        env = dict(os.environ, DATABASE_URL=config["SQLALCHEMY_DATABASE_URI"],
-                   REDIS_URL=REDIS_URL, SECRET_KEY=config["SECRET_KEY"],
-                   ENCRYPTION_KEYS=config["ENCRYPTION_KEYS"],
-                   ACCURATE_ACCOUNT_URL=self.sandbox.url, **env_extra)
+        env = worker_environment(self.app.config, redis_url=REDIS_URL,
+                                 accurate_url=self.sandbox.url, **env_extra)
         self.workers += [subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
-            [sys.executable, "-m", "rq.cli", "worker", "--url", REDIS_URL, "--worker-class",
-             "jobs.worker.Worker", lanes.QUEUE],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            worker_command(REDIS_URL), env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
             for _ in range(count)]
         time.sleep(3)  # workers import the app before they take jobs
 
@@ -143,6 +137,11 @@ class BenchShop:
         db.session.expire_all()
         return db.session.scalar(db.select(func.count()).select_from(SyncActivity).where(
             SyncActivity.status == Status.PENDING))
+
+    def wait_until_sent(self) -> None:
+        """Until the workers have finished every pending document (Success or Failed)."""
+        while self.pending():
+            time.sleep(0.2)
 
     def counts(self) -> dict:
         db.session.expire_all()

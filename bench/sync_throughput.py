@@ -27,8 +27,7 @@ def run(shop: BenchShop, orders: int, first: int, workers: int, **env) -> tuple[
     shop.start_workers(workers, **env)
     started = time.perf_counter()
     shop.enqueue_every_lane()
-    while shop.pending():
-        time.sleep(0.2)
+    shop.wait_until_sent()
     seconds = time.perf_counter() - started
     shop.stop_workers()
     return shop.counts().get("success", 0) - before, seconds

@@ -13,7 +13,7 @@ from isacc.config import INSTANCE
 from isacc.demo import DEMO_LOGINS, build_demo, demo_exists
 from isacc.redis_conn import redis_available
 from isacc.sandbox.settings import DEFAULTS
-from isacc.sync.lanes import QUEUE
+from jobs.worker import worker_command
 
 SANDBOX_USER, SANDBOX_PASSWORD = DEFAULTS["USER_EMAIL"], DEFAULTS["USER_PASSWORD"]
 
@@ -67,12 +67,10 @@ def main() -> int:
             [sys.executable, "-m", "isacc.sandbox", "--host", host, "--port", sandbox_port,
              "--data-dir", str(INSTANCE / "sandbox")]))
     if redis_up:
-        rq = [sys.executable, "-m", "rq.cli"]
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [*rq, "worker", "--url", redis_url, "--worker-class", "jobs.worker.Worker",
-             "--with-scheduler", QUEUE]))
+            worker_command(redis_url, "--with-scheduler")))
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [*rq, "cron", "--url", redis_url, "jobs.cron"]))
+            [sys.executable, "-m", "rq.cli", "cron", "--url", redis_url, "jobs.cron"]))
     else:
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "isacc.local_worker"]))

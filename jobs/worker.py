@@ -7,9 +7,13 @@ about 40 % of their time there. Forked from a parent that has both, a job starts
 still runs in its own process (a crash or time-out kills the horse, not the worker).
 """
 
+import os
+import sys
+
 from rq import Worker as RQWorker
 
 from isacc.extensions import db
+from isacc.sync.lanes import QUEUE
 from jobs.sync import worker_app
 
 
@@ -23,3 +27,19 @@ class Worker(RQWorker):
         with worker_app().app_context():
             db.engine.dispose(close=False)
         super().main_work_horse(job, queue)
+
+
+def worker_command(redis_url: str, *options: str) -> list[str]:
+    """The command line of one worker process: this interpreter's RQ, this worker class,
+    isacc's queue."""
+    return [sys.executable, "-m", "rq.cli", "worker", "--url", redis_url,
+            "--worker-class", "jobs.worker.Worker", *options, QUEUE]
+
+
+def worker_environment(config, *, redis_url: str, accurate_url: str, **extra: str) -> dict:
+    """What a worker process started beside an app needs to act for it: the same database,
+    Redis, keys and Accurate (benchmarks and chaos tests start their own workers)."""
+    return dict(os.environ, DATABASE_URL=config["SQLALCHEMY_DATABASE_URI"],
+                REDIS_URL=redis_url, SECRET_KEY=config["SECRET_KEY"],
+                ENCRYPTION_KEYS=config["ENCRYPTION_KEYS"], ACCURATE_ACCOUNT_URL=accurate_url,
+                **extra)

@@ -53,6 +53,14 @@ SEED_ACCOUNTS = [
     ("7-70000", "Pendapatan Lain-lain", "OTHER_INCOME"),
 ]
 SEED_CUSTOMERS = [("WALKIN", "Pelanggan Umum")]
+# An outlet mapping that fits this seed, cash paid into SEED_CASH_ACCOUNT (tests and
+# benchmarks map their outlets with it; the warehouse is each outlet's own).
+SEED_MAPPING = {
+    "branch_name": "Jakarta", "isellerpay_account_no": "1-10103", "mdr_account_no": "6-60201",
+    "transaction_account_no": "4-40000", "adjustment_account_no": "6-60301",
+    "walk_in_customer_no": "WALKIN",
+}
+SEED_CASH_ACCOUNT = "1-10001"
 SEED_VENDORS = [("V-001", "PT Kopi Sumber Makmur"), ("V-002", "CV Roti Jaya")]
 
 # Accurate -> isacc notifications. [C] the event types and `databaseId`; [G] the shape of

@@ -9,7 +9,6 @@ Short in `make test`; the full run is
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 
@@ -22,6 +21,7 @@ from bench.common import Sandbox
 from isacc.extensions import db
 from isacc.models import Status, SyncActivity
 from isacc.sync import lanes
+from jobs.worker import worker_command, worker_environment
 from tests.conftest import post_event
 from tests.sync.conftest import T0, Shop, setup_shop
 
@@ -32,9 +32,8 @@ DEADLINE = float(os.environ.get("ISACC_CHAOS_SECONDS", "300"))
 
 def start_worker(env) -> subprocess.Popen:
     return subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
-        [sys.executable, "-m", "rq.cli", "worker", "--url", env["REDIS_URL"], "--worker-class",
-         "jobs.worker.Worker", lanes.QUEUE],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        worker_command(env["REDIS_URL"]), env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
 
 
 def statuses() -> Counter:
@@ -64,13 +63,10 @@ def test_every_valid_order_ends_in_accurate_exactly_once(app, client, real_sandb
     current_app.config.update(CLAIM_SECONDS=8, LANE_LOCK_SECONDS=8, RETRY_CAP_SECONDS=4)
     store = setup_shop(client, real_sandbox)
     shop = Shop(client, store, real_sandbox)
-    env = dict(os.environ, DATABASE_URL=current_app.config["SQLALCHEMY_DATABASE_URI"],
-               REDIS_URL=current_app.config["REDIS_URL"],
-               SECRET_KEY=current_app.config["SECRET_KEY"],
-               ENCRYPTION_KEYS=current_app.config["ENCRYPTION_KEYS"],
-               ACCURATE_ACCOUNT_URL=real_sandbox.url, ISACC_INSTANCE_PATH=str(tmp_path),
-               ISACC_CLAIM_SECONDS="8", ISACC_LANE_LOCK_SECONDS="8",
-               ISACC_RETRY_CAP_SECONDS="4")
+    env = worker_environment(current_app.config, redis_url=current_app.config["REDIS_URL"],
+                             accurate_url=real_sandbox.url, ISACC_INSTANCE_PATH=str(tmp_path),
+                             ISACC_CLAIM_SECONDS="8", ISACC_LANE_LOCK_SECONDS="8",
+                             ISACC_RETRY_CAP_SECONDS="4")
     real_sandbox.admin("faults", {"error_rate": 0.1, "status": 500, "drop_rate": 0.1,
                                   "commit_then_fail_rate": 0.1, "seed": 7})
     workers = [start_worker(env) for _ in range(3)]

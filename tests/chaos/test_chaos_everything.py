@@ -15,7 +15,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 
@@ -42,6 +41,7 @@ from isacc.models import (
 from isacc.sync import lanes
 from isacc.sync.engine import MODULES
 from isacc.webhooks import schedule
+from jobs.worker import worker_command, worker_environment
 from tests.accurate.conftest import DATABASE
 from tests.sync.conftest import T0, Shop, setup_shop
 from tests.webhooks.conftest import Isacc
@@ -91,9 +91,8 @@ class Supervisor:
 
     def start(self) -> subprocess.Popen:
         return subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
-            [sys.executable, "-m", "rq.cli", "worker", "--url", self.env["REDIS_URL"],
-             "--worker-class", "jobs.worker.Worker", lanes.QUEUE],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            worker_command(self.env["REDIS_URL"]), env=self.env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
 
     def look(self) -> None:
         self.workers = [w if w.poll() is None else self.start() for w in self.workers]
@@ -186,12 +185,10 @@ def test_every_document_type_and_every_purchase_arrive_exactly_once(
         webhook_url = f"{isacc.url}/webhooks/accurate/{store.webhook_token}"
         sandbox.admin("webhook", {"url": webhook_url})
         database_url = current_app.config["SQLALCHEMY_DATABASE_URI"]
-        env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=chaos_redis.url,
-                   SECRET_KEY=current_app.config["SECRET_KEY"],
-                   ENCRYPTION_KEYS=current_app.config["ENCRYPTION_KEYS"],
-                   ACCURATE_ACCOUNT_URL=sandbox.url, ISACC_INSTANCE_PATH=str(tmp_path),
-                   ISACC_CLAIM_SECONDS="8", ISACC_LANE_LOCK_SECONDS="8",
-                   ISACC_RETRY_CAP_SECONDS="4")
+        env = worker_environment(current_app.config, redis_url=chaos_redis.url,
+                                 accurate_url=sandbox.url, ISACC_INSTANCE_PATH=str(tmp_path),
+                                 ISACC_CLAIM_SECONDS="8", ISACC_LANE_LOCK_SECONDS="8",
+                                 ISACC_RETRY_CAP_SECONDS="4")
         sandbox.admin("faults", {"error_rate": 0.1, "status": 500, "drop_rate": 0.1,
                                  "commit_then_fail_rate": 0.1, "seed": 11})
         supervisor = Supervisor(env, 3)

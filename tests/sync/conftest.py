@@ -7,6 +7,7 @@ from isacc.accurate import connection
 from isacc.extensions import db
 from isacc.models import Outlet, OutletMapping, OutletPaymentAccount, SyncActivity
 from isacc.models.base import utcnow
+from isacc.sandbox.settings import SEED_CASH_ACCOUNT, SEED_MAPPING
 from isacc.sync.engine import ready_query, run_lane
 from tests.accurate.conftest import DATABASE, grant, sandbox_config
 from tests.conftest import make_store, post_event
@@ -68,12 +69,9 @@ def setup_shop(client, sandbox):
         assert answer.status_code == 202
         outlet = db.session.scalar(db.select(Outlet).where(Outlet.iseller_id == iseller_id))
         db.session.add(OutletMapping(
-            store_id=store.id, outlet_id=outlet.id, active=True, branch_name="Jakarta",
-            warehouse_name=warehouse, isellerpay_account_no="1-10103",
-            mdr_account_no="6-60201", transaction_account_no="4-40000",
-            adjustment_account_no="6-60301", walk_in_customer_no="WALKIN",
-            payment_accounts=[OutletPaymentAccount(payment_method="cash",
-                                                   account_no="1-10001")]))
+            store_id=store.id, outlet_id=outlet.id, active=True, warehouse_name=warehouse,
+            **SEED_MAPPING, payment_accounts=[OutletPaymentAccount(
+                payment_method="cash", account_no=SEED_CASH_ACCOUNT)]))
     db.session.commit()
     accurate = connection.client_for(store)
     for sku in ("K-1", "R-1"):
