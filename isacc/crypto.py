@@ -1,5 +1,7 @@
 """Encryption at rest for secrets we must read back (Accurate tokens, inbound signing keys)."""
 
+import hashlib
+
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from sqlalchemy import Text
@@ -25,6 +27,12 @@ def decrypt(token: str) -> str:
     except InvalidToken as exc:
         # Never echo the ciphertext: say what to check instead.
         raise ValueError("a stored secret cannot be decrypted: check ENCRYPTION_KEYS") from exc
+
+
+def digest(secret: str) -> str:
+    """SHA-256 of a secret: an indexed column finds its row without decrypting any other.
+    (The secrets digested are long random tokens, so an unsalted hash reveals nothing.)"""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class EncryptedText(TypeDecorator):

@@ -5,10 +5,10 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from isacc.crypto import EncryptedText
+from isacc.crypto import EncryptedText, digest
 from isacc.extensions import db
 from isacc.models.base import UTCDateTime, created_at, str_enum, updated_at
 
@@ -51,12 +51,20 @@ class Store(db.Model):
     previous_key_valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Accurate signs no webhook, so its URL carries this secret instead.
     webhook_token: Mapped[str] = mapped_column(EncryptedText())
+    # Its digest, set with it: a notice finds its store by an index, decrypting one token
+    # (none when refused) instead of every store's.
+    webhook_token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 
     outlets = relationship("Outlet", back_populates="store", order_by="Outlet.name")
     accurate = relationship("AccurateConnection", back_populates="store", uselist=False)
+
+    @validates("webhook_token")
+    def _digest_webhook_token(self, key, token: str) -> str:
+        self.webhook_token_digest = digest(token) if token else None
+        return token
 
     def __repr__(self) -> str:
         return f"<Store {self.id} {self.name!r}>"

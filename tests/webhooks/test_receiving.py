@@ -2,9 +2,13 @@
 trust is refused with a 4xx that says why, and leaves no row."""
 
 import json
+from unittest.mock import patch
 
+from sqlalchemy import update
+
+from isacc.crypto import digest
 from isacc.extensions import db
-from isacc.models import WebhookLog
+from isacc.models import Store, WebhookLog
 from tests.accurate.conftest import DATABASE
 
 
@@ -49,6 +53,24 @@ def test_a_forged_token_is_refused_and_leaves_no_row(client, webshop):
     status, body = post(client, webshop.store.webhook_token + "x", [envelope()])
     assert status == 401 and "unknown webhook token" in body["error"]
     assert count_rows() == 0
+
+
+def test_a_store_is_found_by_its_token_digest_and_older_stores_get_theirs(client, webshop):
+    store = webshop.store
+    assert store.webhook_token_digest == digest(store.webhook_token)
+    # A store made before digests existed: found all the same, and given its digest.
+    db.session.execute(update(Store).where(Store.id == store.id)
+                       .values(webhook_token_digest=None))
+    db.session.commit()
+    status, body = post(client, store.webhook_token, [envelope()])
+    assert (status, body["recorded"]) == (200, 1)
+    db.session.expire_all()
+    assert db.session.get(Store, store.id).webhook_token_digest == digest(store.webhook_token)
+    # A token whose digest matches nothing is refused without decrypting any store's token.
+    with patch("isacc.crypto.decrypt", side_effect=AssertionError("decrypted")):
+        db.session.expire_all()
+        status, _ = post(client, "not-a-token", [envelope()])
+    assert status == 401
 
 
 def test_a_notice_of_another_database_is_refused_and_leaves_no_row(client, webshop):
