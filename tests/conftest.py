@@ -24,8 +24,45 @@ from isacc.users import create_user
 
 TEST_DB = os.environ.get("ISACC_TEST_DB", "sqlite")
 PG_ADMIN_URL = os.environ.get("ISACC_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS_TEST_URL = os.environ.get("ISACC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "correct horse battery"
+REDIS_HOST_URL = "redis://127.0.0.1:6379"
+# Test runs empty their Redis database between tests, so two runs at once (a developer's
+# and a clean-clone check) must not share one: each run claims a free database among these,
+# by a key in database 0 that expires should the run die without letting go.
+TEST_REDIS_DATABASES = range(10, 16)
+CLAIM = "isacc-tests:redis-db:{}"
+_claimed: tuple[redis.Redis, str, str] | None = None
+
+
+def _redis_test_url() -> str:
+    """ISACC_TEST_REDIS_URL if set (processes a run starts inherit it), else a claimed one."""
+    global _claimed
+    if os.environ.get("ISACC_TEST_REDIS_URL"):
+        return os.environ["ISACC_TEST_REDIS_URL"]
+    claims, token = redis.Redis.from_url(f"{REDIS_HOST_URL}/0"), uuid.uuid4().hex
+    try:
+        free = next((n for n in TEST_REDIS_DATABASES
+                     if claims.set(CLAIM.format(n), token, nx=True, ex=2 * 3600)), None)
+    except redis.RedisError:
+        free = TEST_REDIS_DATABASES[0]  # the redis_client fixture stops the run, loudly
+    else:
+        if free is None:
+            raise pytest.UsageError("every test Redis database (10-15) is claimed by another "
+                                    "run: wait for it, or set ISACC_TEST_REDIS_URL")
+        _claimed = (claims, CLAIM.format(free), token)
+    os.environ["ISACC_TEST_REDIS_URL"] = f"{REDIS_HOST_URL}/{free}"
+    return os.environ["ISACC_TEST_REDIS_URL"]
+
+
+REDIS_TEST_URL = _redis_test_url()
+
+
+def pytest_unconfigure(config):
+    if _claimed is not None:
+        claims, key, token = _claimed
+        if claims.get(key) == token.encode():
+            claims.delete(key)
+        os.environ.pop("ISACC_TEST_REDIS_URL", None)
 
 
 def pytest_report_header(config):
