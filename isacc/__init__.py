@@ -1,6 +1,7 @@
 """isacc: iSeller to Accurate Online synchronisation."""
 
 from flask import Flask, render_template
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from isacc import config as config_module
@@ -30,7 +31,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
+    # Flask-Login flashes it when a page needs a sign-in: translated then, for that reader.
+    login_manager.login_message = i18n.N_("Please sign in to continue.")
+    login_manager.localize_callback = gettext
     login_manager.session_protection = "strong"
 
     from isacc import models  # noqa: F401  (register every table with the metadata)

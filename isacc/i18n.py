@@ -26,6 +26,11 @@ KIND_LABELS = {
 }
 
 
+def N_(text: str) -> str:  # noqa: N802 - gettext's name for "mark, translate later"
+    """Mark a string for the catalogue where it is translated later, when it is shown."""
+    return text
+
+
 def kind_label(kind) -> str:
     value = getattr(kind, "value", kind)
     return str(KIND_LABELS.get(value, value.replace("_", " ").capitalize()))

@@ -195,3 +195,10 @@ def test_labels_start_upper_case_and_keep_brand_names():
     assert label_case("akun MDR iSellerPay") == "Akun MDR iSellerPay"
     assert label_case("iSellerPay account") == "iSellerPay account"
     assert label_case("warehouse") == "Warehouse"
+
+
+def test_the_sign_in_reminder_is_in_the_readers_language(app, client):
+    page = client.get("/stores", headers={"Accept-Language": "id"}, follow_redirects=True)
+    assert "Silakan masuk untuk melanjutkan." in page.get_data(as_text=True)
+    page = client.get("/stores", headers={"Accept-Language": "en"}, follow_redirects=True)
+    assert "Please sign in to continue." in page.get_data(as_text=True)
