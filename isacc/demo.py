@@ -6,23 +6,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from isacc.extensions import db
-from isacc.models import (
-    Customer,
-    Outlet,
-    Product,
-    ProductStock,
-    RegisterShift,
-    Role,
-    SalesOrder,
-    SalesOrderLine,
-    SalesPayment,
-    ShiftStatus,
-    StockOpname,
-    StockOpnameLine,
-    Store,
-    Transfer,
-    TransferLine,
-)
+from isacc.inbound.schemas import EVENTS
+from isacc.models import Role, Store
+from isacc.sync.ingest import ingest
 from isacc.users import create_user
 
 DEMO_STORE_ID = "demo-kopi-nusantara"
@@ -68,7 +54,9 @@ def demo_exists() -> bool:
 
 
 def build_demo(now: datetime | None = None) -> Store:
-    """Create the demo store, its users (DEMO_LOGINS) and a few days of trade."""
+    """Create the demo store and its users (DEMO_LOGINS), then a few days of trade sent in
+    as iSeller events through the same `ingest` the inbound API uses: the demo's documents
+    wait in the sync-activity table until the store is connected, as a real shop's would."""
     now = now or datetime.now(UTC)
     rng = random.Random(20261125)  # noqa: S311 - not security: the same demo every time
     store = Store(
@@ -82,27 +70,10 @@ def build_demo(now: datetime | None = None) -> Store:
     )
     db.session.add(store)
     db.session.flush()
-
-    outlets = []
-    for iseller_id, name, address, methods in OUTLETS:
-        outlet = Outlet(store_id=store.id, iseller_id=iseller_id, name=name, address=address,
-                        payment_methods=methods)
-        outlets.append(outlet)
-    db.session.add_all(outlets)
-    db.session.flush()
-
-    products = _products(store, outlets, rng)
-    customers = [
-        Customer(store_id=store.id, iseller_id=f"C{i:04d}", name=name, customer_code=code,
-                 email=f"{name.split()[0].lower()}@contoh.id")
-        for i, (name, code) in enumerate(CUSTOMERS, start=1)
-    ]
-    db.session.add_all(customers)
-    db.session.flush()
-
-    _trade(store, outlets, products, customers, now, rng)
-    _stock_movements(store, outlets, products, now)
-
+    models = {event_type: model for event_type, model in EVENTS.values()}
+    for n, (event_type, payload) in enumerate(_events(now, rng), start=1):
+        ingest(store, event_type, models[event_type].model_validate(
+            {"event_id": f"demo-{n}", **payload}))
     for email, password, role, name in DEMO_LOGINS:
         create_user(email=email, password=password, role=role, name=name,
                     store=store if role == Role.OWNER else None)
@@ -110,91 +81,95 @@ def build_demo(now: datetime | None = None) -> Store:
     return store
 
 
-def _products(store, outlets, rng) -> list[Product]:
-    products = []
+def _events(now: datetime, rng: random.Random):
+    """(event type, payload) in the order iSeller would send them."""
+    for iseller_id, name, address, methods in OUTLETS:
+        yield "outlet", {"outlet": {"id": iseller_id, "name": name, "address": address,
+                                    "payment_methods": methods}}
+    products = list(_products(rng))
+    yield "products", {"products": products}
+    for i, (name, code) in enumerate(CUSTOMERS, start=1):
+        yield "customer", {"customer": {"id": f"C{i:04d}", "name": name, "customer_code": code,
+                                        "email": f"{name.split()[0].lower()}@contoh.id"}}
+    yield from _trade(now, [p for p in products if p["sku"]], rng)
+    yield from _stock_movements(now, products)
+
+
+def _products(rng: random.Random):
     n = 0
     for category, names in CATEGORIES.items():
         for name in names:
             n += 1
             price = Decimal(rng.randrange(15, 180) * 1000)
-            products.append(Product(
-                store_id=store.id, iseller_id=f"P{n:04d}", name=name, sku=f"KN-{n:04d}",
-                category=category, unit="PCS" if category != "Kopi Biji" else "PAK",
-                item_type="INV", price=price, cost=(price * Decimal("0.45")).quantize(Decimal(1)),
-            ))
-    # The problems the product screen must show: two without a SKU, two sharing one.
-    products[48].sku = None
-    products[49].sku = ""
-    products[11].sku = products[10].sku
-    db.session.add_all(products)
-    db.session.flush()
-    for product in products:
-        for outlet in outlets:
-            db.session.add(ProductStock(product_id=product.id, outlet_id=outlet.id,
-                                        quantity=Decimal(rng.randrange(5, 60))))
-    return products
+            sku = f"KN-{n:04d}"
+            # The problems the product screen must show: two without a SKU, two sharing one.
+            if n in (49, 50):
+                sku = None if n == 49 else ""
+            elif n == 12:
+                sku = "KN-0011"
+            yield {
+                "id": f"P{n:04d}", "name": name, "sku": sku, "category": category,
+                "unit": "PCS" if category != "Kopi Biji" else "PAK", "item_type": "INV",
+                "price": str(price), "cost": str((price * Decimal("0.45")).quantize(Decimal(1))),
+                "stock": [{"outlet_id": outlet[0], "quantity": str(rng.randrange(5, 60))}
+                          for outlet in OUTLETS],
+            }
 
 
-def _trade(store, outlets, products, customers, now, rng) -> None:
-    sellable = [p for p in products if p.sku]
+def _trade(now: datetime, sellable: list[dict], rng: random.Random):
+    customers = [f"C{i:04d}" for i in range(1, len(CUSTOMERS) + 1)]
     for days_ago in (3, 2, 1):
         day = (now - timedelta(days=days_ago)).replace(hour=1, minute=0, second=0, microsecond=0)
-        for outlet in outlets:
+        for outlet_id, _name, _address, methods in OUTLETS:
             for shift_no, start_hour in ((1, 0), (2, 7)):
                 opened = day + timedelta(hours=start_hour)
-                shift = RegisterShift(
-                    store_id=store.id, outlet_id=outlet.id, register_name="Kasir 1",
-                    iseller_id=f"SH-{outlet.iseller_id}-{opened:%Y%m%d}-{shift_no}",
-                    status=ShiftStatus.CLOSED, opened_at=opened,
-                    closed_at=opened + timedelta(hours=7),
-                )
-                db.session.add(shift)
-                db.session.flush()
+                shift = {"id": f"SH-{outlet_id}-{opened:%Y%m%d}-{shift_no}",
+                         "outlet_id": outlet_id, "register_name": "Kasir 1",
+                         "opened_at": opened.isoformat()}
+                yield "shift_open", {"shift": shift}
                 for k in range(1, 6):
-                    _order(store, outlet, shift, opened + timedelta(minutes=40 * k), k,
-                           sellable, customers, rng)
+                    yield "sales_order", _order(outlet_id, methods, shift,
+                                                opened + timedelta(minutes=40 * k), k,
+                                                sellable, customers, rng)
+                yield "shift_close", {"shift": {
+                    **shift, "closed_at": (opened + timedelta(hours=7)).isoformat()}}
 
 
-def _order(store, outlet, shift, at, k, sellable, customers, rng) -> None:
-    number = f"{outlet.iseller_id[4:]}-{at:%y%m%d}-{shift.iseller_id[-1]}{k:02d}"
-    order = SalesOrder(
-        store_id=store.id, outlet_id=outlet.id, shift_id=shift.id, iseller_id=f"O-{number}",
-        order_number=number, ordered_at=at,
-        customer_id=rng.choice(customers).id if rng.random() < 0.4 else None,
-    )
-    subtotal = Decimal(0)
+def _order(outlet_id, methods, shift, at, k, sellable, customers, rng) -> dict:
+    number = f"{outlet_id[4:]}-{at:%y%m%d}-{shift['id'][-1]}{k:02d}"
+    customer = rng.choice(customers) if rng.random() < 0.4 else None
+    lines, subtotal = [], Decimal(0)
     for product in rng.sample(sellable, rng.randrange(1, 4)):
         quantity = Decimal(rng.randrange(1, 3))
-        line_total = product.price * quantity
-        subtotal += line_total
-        order.lines.append(SalesOrderLine(
-            product_id=product.id, sku=product.sku, name=product.name, quantity=quantity,
-            unit_price=product.price, line_total=line_total,
-        ))
-    order.subtotal = order.total = subtotal
-    method = rng.choice(outlet.payment_methods)
+        subtotal += Decimal(product["price"]) * quantity
+        lines.append({"product_id": product["id"], "sku": product["sku"],
+                      "name": product["name"], "quantity": str(quantity),
+                      "unit_price": product["price"]})
+    method = rng.choice(methods)
     fee = (subtotal * MDR_RATE).quantize(Decimal(1)) if method == "isellerpay" else Decimal(0)
-    order.payments.append(SalesPayment(method=method, amount=subtotal, mdr_fee=fee, paid_at=at))
-    db.session.add(order)
+    return {"order": {
+        "id": f"O-{number}", "number": number, "outlet_id": outlet_id, "shift_id": shift["id"],
+        "customer_id": customer, "ordered_at": at.isoformat(), "lines": lines,
+        "payments": [{"method": method, "amount": str(subtotal), "mdr_fee": str(fee),
+                      "paid_at": at.isoformat()}]}}
 
 
-def _stock_movements(store, outlets, products, now) -> None:
-    kemang, senopati, dago = outlets
+def _stock_movements(now: datetime, products: list[dict]):
+    (kemang, *_), (senopati, *_), (dago, *_) = OUTLETS
     sent = now - timedelta(days=1, hours=3)
-    transfer = Transfer(
-        store_id=store.id, iseller_id="TR-DEMO-1", number="TR-0001",
-        from_outlet_id=kemang.id, to_outlet_id=senopati.id, sent_at=sent,
-        received_at=sent + timedelta(hours=2),
-    )
-    for product in products[:3]:
-        transfer.lines.append(TransferLine(product_id=product.id, sku=product.sku,
-                                           quantity=Decimal(4)))
-    opname = StockOpname(store_id=store.id, outlet_id=dago.id, iseller_id="SO-DEMO-1",
-                         number="SO-0001", counted_at=now - timedelta(hours=20))
+    yield "transfer", {"transfer": {
+        "id": "TR-DEMO-1", "number": "TR-0001", "from_outlet_id": kemang,
+        "to_outlet_id": senopati, "sent_at": sent.isoformat(),
+        "received_at": (sent + timedelta(hours=2)).isoformat(),
+        "lines": [{"product_id": p["id"], "sku": p["sku"], "quantity": "4"}
+                  for p in products[:3]]}}
+    lines = []
     for product, difference in zip(products[20:24], (-2, 1, 0, -1), strict=True):
-        system = next(s.quantity for s in product.stock if s.outlet_id == dago.id)
-        opname.lines.append(StockOpnameLine(
-            product_id=product.id, sku=product.sku, system_quantity=system,
-            counted_quantity=system + difference, unit_cost=product.cost,
-        ))
-    db.session.add_all([transfer, opname])
+        system = next(Decimal(level["quantity"]) for level in product["stock"]
+                      if level["outlet_id"] == dago)
+        lines.append({"product_id": product["id"], "sku": product["sku"],
+                      "system_quantity": str(system),
+                      "counted_quantity": str(system + difference), "unit_cost": product["cost"]})
+    yield "stock_opname", {"stock_opname": {
+        "id": "SO-DEMO-1", "number": "SO-0001", "outlet_id": dago,
+        "counted_at": (now - timedelta(hours=20)).isoformat(), "lines": lines}}

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from isacc.demo import DEMO_LOGINS, build_demo
 from isacc.extensions import db
 from isacc.models import (
+    ActivityKind,
     Customer,
     Outlet,
     Product,
@@ -12,7 +13,9 @@ from isacc.models import (
     Role,
     SalesOrder,
     SalesPayment,
+    Status,
     StockOpname,
+    SyncActivity,
     Transfer,
     User,
 )
@@ -42,6 +45,12 @@ def test_demo_store_has_what_the_screens_need(app):
     order = db.session.scalars(select(SalesOrder)).first()
     assert order.total == sum((line.line_total for line in order.lines), Decimal(0))
     assert order.ordered_at.tzinfo is not None  # read back aware, on SQLite too
+    # Sent in as iSeller events: the documents wait to be synced, as a real shop's would.
+    kinds = dict(db.session.execute(select(SyncActivity.kind, func.count()).where(
+        SyncActivity.store_id == store.id).group_by(SyncActivity.kind)).all())
+    assert kinds[ActivityKind.SALES_INVOICE] == 90 and kinds[ActivityKind.SALES_RECEIPT] == 90
+    assert kinds[ActivityKind.TRANSFER_OUT] == kinds[ActivityKind.TRANSFER_IN] == 1
+    assert count(SyncActivity, SyncActivity.status != Status.PENDING) == 0
 
 
 def test_demo_logins_have_their_roles(app):
