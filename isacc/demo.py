@@ -1,7 +1,6 @@
 """A demo store with a few days of trade, so a fresh `make run` has something to show."""
 
 import random
-import secrets
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -23,6 +22,7 @@ from isacc.models import (
     Transfer,
     TransferLine,
 )
+from isacc.stores import create_store
 from isacc.users import create_user
 
 DEMO_STORE_ID = "demo-kopi-nusantara"
@@ -71,16 +71,10 @@ def build_demo(now: datetime | None = None) -> Store:
     """Create the demo store, its users (DEMO_LOGINS) and a few days of trade."""
     now = now or datetime.now(UTC)
     rng = random.Random(20261125)  # noqa: S311 - not security: the same demo every time
-    store = Store(
-        name="Kopi Nusantara",
-        iseller_id=DEMO_STORE_ID,
-        timezone="Asia/Jakarta",
-        sync_times=["12:00", "21:00"],
-        transfer_sync_times=["22:00"],
-        inbound_key=secrets.token_urlsafe(32),
-        webhook_token=secrets.token_urlsafe(32),
-    )
-    db.session.add(store)
+    store = create_store(name="Kopi Nusantara", iseller_id=DEMO_STORE_ID,
+                         timezone="Asia/Jakarta").store
+    store.sync_times = ["12:00", "21:00"]
+    store.transfer_sync_times = ["22:00"]
     db.session.flush()
 
     outlets = []

@@ -19,7 +19,10 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return db.session.get(User, int(user_id))
+    # A deactivated user's open session (and remember cookie) stops working at their next
+    # request, not only their next sign-in.
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
 
 
 def _safe_next(target: str | None) -> str | None:
