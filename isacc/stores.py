@@ -78,11 +78,13 @@ def create_store(*, name: str, iseller_id: str, timezone: str = DEFAULT_TIMEZONE
     name, iseller_id, timezone = check(name, iseller_id, timezone)
     store = Store(name=name, iseller_id=iseller_id, timezone=timezone,
                   inbound_key=new_secret(), webhook_token=new_secret())
+    db.session.add(store)
     try:
-        with db.session.begin_nested():
-            db.session.add(store)
+        db.session.flush()
     except IntegrityError:
-        # Another request took the id between the check and the insert.
+        # Another request took the id between the check and the insert. (No savepoint:
+        # SQLite's driver would commit at its release; the callers roll back anyway.)
+        db.session.rollback()
         raise StoreError({"iseller_id": _("Another store already has iSeller id %(id)s.",
                                           id=iseller_id)}) from None
     return NewStore(store, store.inbound_key)

@@ -102,6 +102,18 @@ def test_a_duplicate_iseller_id_is_refused(as_admin):
     assert count(Store) == 1
 
 
+def test_a_store_taken_between_the_check_and_the_insert_is_still_refused(app, monkeypatch):
+    from isacc import stores
+
+    make_store("Toko Lama", iseller_id="toko-baru")
+    db.session.commit()
+    monkeypatch.setattr(stores, "_taken", lambda iseller_id: False)  # the other request won
+    with pytest.raises(stores.StoreError) as refused:
+        stores.create_store(name="Toko Baru", iseller_id="toko-baru")
+    assert "already has iSeller id toko-baru" in refused.value.errors["iseller_id"]
+    assert count(Store) == 1
+
+
 def test_secrets_appear_only_in_the_answer_to_the_post_that_made_them(as_admin):
     """The one place a store's inbound key and webhook token are ever shown: the answer to
     the POST that created (or rotated) them. Every GET page an admin can reach is searched."""
@@ -172,6 +184,9 @@ def test_the_store_list_counts_owners_and_says_when_empty(as_admin):
     assert re.search(r'<td class="num">2</td>', html)
     assert f'href="/stores/{store.id}/"' in html and "Not connected" in html
 
+
+def test_with_no_store_yet_the_staff_list_points_an_admin_to_new_store(as_admin):
+    assert 'href="/admin/stores/new"' in as_admin.get("/stores").get_data(as_text=True)
 
 def test_cli_create_store_prints_the_key_once(app):
     runner = app.test_cli_runner()
@@ -324,3 +339,4 @@ def test_only_admins_reach_the_admin_screens(app, client, role):
 def test_admins_see_the_admin_entry(as_admin):
     html = as_admin.get("/", follow_redirects=True).get_data(as_text=True)
     assert 'data-testid="nav-admin"' in html and 'href="/admin/stores"' in html
+
