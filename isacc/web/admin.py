@@ -65,23 +65,24 @@ def create_store():
                                      _external=True))
 
 
-def _store(store_id: int) -> Store:
-    return db.get_or_404(Store, store_id)
+def _store(managed_store_id: int) -> Store:
+    # Not `store_id`: that name marks a store's own pages, guarded by the store rules.
+    return db.get_or_404(Store, managed_store_id)
 
 
-@bp.route("/stores/<int:store_id>")
+@bp.route("/stores/<int:managed_store_id>")
 @allow(Rule.ADMIN)
-def store(store_id):
-    found = _store(store_id)
+def store(managed_store_id):
+    found = _store(managed_store_id)
     owners = user_logic.list_users(role=Role.OWNER, store_id=found.id).users
     return page("admin/store.html", store=found, owners=owners,
                 grace_hours=int(ROTATION_GRACE.total_seconds() // 3600))
 
 
-@bp.route("/stores/<int:store_id>/rotate-key", methods=["POST"])
+@bp.route("/stores/<int:managed_store_id>/rotate-key", methods=["POST"])
 @allow(Rule.ADMIN)
-def rotate_store_key(store_id):
-    found = _store(store_id)
+def rotate_store_key(managed_store_id):
+    found = _store(managed_store_id)
     new_key = rotate_key(found)
     db.session.commit()
     return _once("admin/key_rotated.html", store=found, inbound_key=new_key,
