@@ -314,6 +314,22 @@ def test_admin_resets_a_password(app, as_admin):
     assert login(app.test_client(), owner.email, "a brand new one").status_code == 302
 
 
+def test_a_new_password_ends_the_sessions_opened_with_the_old_one(app, as_admin, admin):
+    store = make_store("Toko A")
+    owner = make_user(Role.OWNER, store)
+    db.session.commit()
+    owners_browser = app.test_client()
+    login(owners_browser, owner.email)
+    assert owners_browser.get(f"/stores/{store.id}/").status_code == 200
+    as_admin.post(f"/admin/users/{owner.id}/password",
+                  data={"password": "a brand new one", "csrf_token": token_of(as_admin)})
+    assert owners_browser.get(f"/stores/{store.id}/").headers["Location"].startswith("/login")
+    # An admin who sets their own new password stays signed in here.
+    assert as_admin.post(f"/admin/users/{admin.id}/password", data={
+        "password": "my own new one", "csrf_token": token_of(as_admin)}).status_code == 302
+    assert as_admin.get("/admin/users").status_code == 200
+
+
 # ---- who may ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("role", [Role.OWNER, Role.SUPPORT])

@@ -6,7 +6,7 @@ the POST that made them, marked not to be stored by any cache: no GET page ever 
 
 from flask import Blueprint, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from isacc import stores as store_logic
 from isacc import users as user_logic
@@ -180,6 +180,9 @@ def reset_password(user_id):
         db.session.rollback()
         return _user_page(found, problem.errors, 400)
     db.session.commit()
+    if found.id == current_user.id:
+        # A new password ends the sessions opened with the old one: keep this one open.
+        login_user(found)
     flash(_("New password set for %(email)s.", email=found.email), "info")
     return go(url_for("admin.user", user_id=found.id))
 
