@@ -28,7 +28,7 @@ translations-extract: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k say -o isacc/translations/messages.pot \
 	  --no-location --project isacc --copyright-holder isacc .
 	$(BIN)/pybabel -q update -i isacc/translations/messages.pot -d isacc/translations \
-	  --no-fuzzy-matching
+	  --no-fuzzy-matching --ignore-obsolete
 
 run: install
 	$(BIN)/python -m isacc.devserver

@@ -57,8 +57,15 @@ def rule_of(endpoint: str) -> Rule | None:
 def check_every_route_has_a_rule(app) -> None:
     with app.app_context():
         missing = [e for e in app.view_functions if rule_of(e) is None]
+        # `store_id` in a URL means a store's own page: enforce() guards it and loads g.store
+        # only under a store rule (an admin page about a store names it otherwise).
+        unguarded = [r.endpoint for r in app.url_map.iter_rules()
+                     if "store_id" in r.arguments and rule_of(r.endpoint) not in STORE_RULES]
     if missing:
         raise RuntimeError(f"routes without an access rule: {', '.join(sorted(missing))}")
+    if unguarded:
+        raise RuntimeError(
+            f"routes with a store_id but no store rule: {', '.join(sorted(unguarded))}")
 
 
 def visible_stores(user):

@@ -1,4 +1,4 @@
-"""`flask isacc ...`: demo data and user accounts."""
+"""`flask isacc ...`: demo data, stores and user accounts."""
 
 import click
 from flask import current_app
@@ -6,6 +6,7 @@ from flask import current_app
 from isacc.demo import DEMO_LOGINS, build_demo, demo_exists
 from isacc.extensions import db
 from isacc.models import Role, Store
+from isacc.stores import DEFAULT_TIMEZONE, TIMEZONES, StoreError, create_store
 from isacc.users import UserError, create_user
 
 isacc_cli = click.Group("isacc", help="isacc administration.")
@@ -87,3 +88,25 @@ def create_user_command(email, name, role, store_ref, password) -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@isacc_cli.command("create-store")
+@click.option("--name", required=True)
+@click.option("--iseller-id", required=True, help="The shop's id in iSeller.")
+@click.option("--timezone", type=click.Choice(list(TIMEZONES)), default=DEFAULT_TIMEZONE,
+              show_default=True)
+def create_store_command(name, iseller_id, timezone) -> None:
+    """Create a store; prints its inbound key and webhook token once."""
+    try:
+        created = create_store(name=name, iseller_id=iseller_id, timezone=timezone)
+    except StoreError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    store = created.store
+    click.echo(f"Created store {store.id} {store.name!r} (iSeller id {store.iseller_id}, "
+               f"{store.timezone}).")
+    click.echo("Shown once, not again; copy them now:")
+    click.echo(f"  inbound signing key (give it to iSeller): {created.inbound_key}")
+    click.echo(f"  Accurate webhook path: /webhooks/accurate/{store.webhook_token}")
+    click.echo("  (prefix it with the address isacc is served at)")

@@ -1,13 +1,13 @@
 """A demo store with a few days of trade, so a fresh `make run` has something to show."""
 
 import random
-import secrets
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from isacc.extensions import db
 from isacc.inbound.schemas import EVENTS
 from isacc.models import Role, Store
+from isacc.stores import create_store
 from isacc.sync.ingest import ingest
 from isacc.users import create_user
 
@@ -59,16 +59,10 @@ def build_demo(now: datetime | None = None) -> Store:
     wait in the sync-activity table until the store is connected, as a real shop's would."""
     now = now or datetime.now(UTC)
     rng = random.Random(20261125)  # noqa: S311 - not security: the same demo every time
-    store = Store(
-        name="Kopi Nusantara",
-        iseller_id=DEMO_STORE_ID,
-        timezone="Asia/Jakarta",
-        sync_times=["12:00", "21:00"],
-        transfer_sync_times=["22:00"],
-        inbound_key=secrets.token_urlsafe(32),
-        webhook_token=secrets.token_urlsafe(32),
-    )
-    db.session.add(store)
+    store = create_store(name="Kopi Nusantara", iseller_id=DEMO_STORE_ID,
+                         timezone="Asia/Jakarta").store
+    store.sync_times = ["12:00", "21:00"]
+    store.transfer_sync_times = ["22:00"]
     db.session.flush()
     models = {event_type: model for event_type, model in EVENTS.values()}
     for n, (event_type, payload) in enumerate(_events(now, rng), start=1):

@@ -3,7 +3,7 @@
 import pytest
 from flask import Blueprint
 
-from isacc.access import Rule, check_every_route_has_a_rule, rule_of
+from isacc.access import Rule, allow, check_every_route_has_a_rule, rule_of
 from isacc.extensions import db
 from isacc.models import Role
 from tests.conftest import login, make_store, make_user, stock_store
@@ -46,6 +46,14 @@ def test_an_app_with_a_route_without_rule_refuses_to_start(app):
     bp.add_url_rule("/forgotten", "page", lambda: "open to all?")
     app.register_blueprint(bp)
     with pytest.raises(RuntimeError, match="forgotten.page"):
+        check_every_route_has_a_rule(app)
+
+
+def test_an_app_with_a_store_id_route_outside_the_store_rules_refuses_to_start(app):
+    bp = Blueprint("misnamed", __name__)
+    bp.add_url_rule("/misnamed/<int:store_id>", "page", allow(Rule.ADMIN)(lambda store_id: ""))
+    app.register_blueprint(bp)
+    with pytest.raises(RuntimeError, match="store_id but no store rule: misnamed.page"):
         check_every_route_has_a_rule(app)
 
 

@@ -139,6 +139,14 @@ PAGES_IN_INDONESIAN = {
                  "Attempts"]),
     "stores": ("/stores", Role.SUPPORT, ["Toko", "belum terhubung"],
                ["Stores", "not connected", "iSeller id"]),
+    "admin stores": ("/admin/stores", Role.ADMIN, ["Toko baru", "Zona waktu", "Pemilik"],
+                     ["New store", "Time zone", "Owners", "Created"]),
+    "admin new store": ("/admin/stores/new", Role.ADMIN, ["Buat toko", "Id toko iSeller"],
+                        ["Create store", "iSeller store id", "Name"]),
+    "admin users": ("/admin/users", Role.ADMIN, ["Pengguna baru", "Peran", "Terakhir masuk"],
+                    ["New user", "Role", "Last sign-in", "every store"]),
+    "admin new user": ("/admin/users/new", Role.ADMIN, ["Buat pengguna", "Kata sandi awal"],
+                       ["Create user", "Initial password", "Owner"]),
 }
 
 

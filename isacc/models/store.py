@@ -1,8 +1,11 @@
 """A store (one iSeller shop, one Accurate database) and the people who use isacc."""
 
 import enum
+import hashlib
+import hmac
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -101,6 +104,16 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.SUPPORT, Role.ADMIN)
+
+    def get_id(self) -> str:
+        """What the session and remember cookie keep: the id and a mark of the password, so
+        setting a new password (an admin's reset) ends every session opened with the old."""
+        return f"{self.id}:{self.password_mark()}"
+
+    def password_mark(self) -> str:
+        # Keyed: the cookie is readable, and must not hand out a verifier of the password.
+        key = current_app.config["SECRET_KEY"].encode()
+        return hmac.new(key, self.password_hash.encode(), hashlib.sha256).hexdigest()[:16]
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -2,6 +2,7 @@
 
 from isacc.web import (
     activity,
+    admin,
     auth,
     connect,
     health,
@@ -20,5 +21,5 @@ def register_blueprints(app) -> None:
 
     app.register_blueprint(api.bp)
     for module in (auth, health, language, stores, overview, connect, outlets, products, settings,
-                   activity, support):
+                   activity, support, admin):
         app.register_blueprint(module.bp)

@@ -1,5 +1,6 @@
 """Signing in and out."""
 
+import hmac
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -18,8 +19,20 @@ bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str):
+    """The user a session or remember cookie names (User.get_id), while it still may.
+
+    A deactivated user's open sessions stop at their next request, not only at the next
+    sign-in; so do sessions opened before the password was last set. An id in the older
+    form (no password mark) is refused: such a session signs in once more.
+    """
+    user_id, _, mark = session_id.partition(":")
+    if not user_id.isdigit() or not mark:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or not hmac.compare_digest(mark, user.password_mark()):
+        return None
+    return user
 
 
 def _safe_next(target: str | None) -> str | None:

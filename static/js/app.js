@@ -1,5 +1,7 @@
 // What htmx does not do by itself on isacc's pages:
 // - rows ticked for "Refresh selected" stay ticked when a live table redraws itself;
+// - a form with data-confirm (rotating a key, deactivating a user) asks first, since the
+//   content security policy allows no inline onsubmit;
 // - the reason fetched for a row opens in the dialog, which closes again once its
 //   Refresh has been sent.
 (function () {
@@ -10,6 +12,11 @@
     if (box.matches && box.matches("input[data-tick]")) {
       if (box.checked) { ticked.add(box.value); } else { ticked.delete(box.value); }
     }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 
   document.addEventListener("htmx:afterSettle", function () {

@@ -69,6 +69,17 @@ def test_tokens_and_keys_appear_in_no_page_log_or_error(app, client, sandbox, ca
         answer = client.get(url)
         assert answer.status_code == 200, url
         bodies.append(answer.get_data(as_text=True))
+    # The admin's pages about this store and its owner show no secret either (the one-time
+    # display after a POST is tested in tests/test_admin.py).
+    admin = make_user(Role.ADMIN)
+    db.session.commit()
+    as_admin = app.test_client()
+    login(as_admin, admin.email)
+    for url in ("/stores", "/admin/stores", f"/admin/stores/{store.id}", "/admin/users",
+                f"/admin/users/{owner.id}", "/admin/users/new", "/admin/stores/new"):
+        answer = as_admin.get(url)
+        assert answer.status_code == 200, url
+        bodies.append(answer.get_data(as_text=True))
     # Refusals of the inbound API say what was wrong without echoing a key.
     stranger = make_store("Toko Lain")
     db.session.commit()

@@ -67,8 +67,12 @@ def outcome(answer) -> str | int:
 def two_stores(app):
     a, b = make_store("Toko A"), make_store("Toko B")
     ids = {"a": stock_store(a), "b": stock_store(b)}
-    emails = {OWNER: make_user(Role.OWNER, a).email, OTHER_OWNER: make_user(Role.OWNER, b).email,
+    owner_a, owner_b = make_user(Role.OWNER, a), make_user(Role.OWNER, b)
+    emails = {OWNER: owner_a.email, OTHER_OWNER: owner_b.email,
               SUPPORT: make_user(Role.SUPPORT).email, ADMIN: make_user(Role.ADMIN).email}
+    # The admin's pages name a user (each store's owner) and the store they manage.
+    ids["a"]["user_id"], ids["b"]["user_id"] = owner_a.id, owner_b.id
+    ids["a"]["managed_store_id"] = ids["a"]["store_id"]
     db.session.commit()
     return ids, emails
 

@@ -1,0 +1,112 @@
+"""Creating stores and rotating their inbound keys: shared by the admin screen, the CLI and the
+demo, so every store gets its secrets the same way."""
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from isacc.extensions import db
+from isacc.models import ConnectionStatus, Role, Store, User
+
+# The zones of Indonesia, the first the default (Asia/Jakarta, as the product says).
+TIMEZONES = {
+    "Asia/Jakarta": _l("Asia/Jakarta (WIB)"),
+    "Asia/Makassar": _l("Asia/Makassar (WITA)"),
+    "Asia/Jayapura": _l("Asia/Jayapura (WIT)"),
+}
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+MAX_NAME = 120
+# iSeller sends it in the X-Isacc-Store header and it shows in URLs and logs: keep it plain.
+ISELLER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+class StoreError(ValueError):
+    """Field -> message, for the form (or one line for the CLI)."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass
+class NewStore:
+    """A store just created, with the one chance to read its inbound key."""
+
+    store: Store
+    inbound_key: str
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def check(name: str, iseller_id: str, timezone: str) -> tuple[str, str, str]:
+    """The trimmed values, or StoreError naming every problem."""
+    name, iseller_id, timezone = name.strip(), iseller_id.strip(), timezone.strip()
+    errors = {}
+    if not name:
+        errors["name"] = _("Give the store a name.")
+    elif len(name) > MAX_NAME:
+        errors["name"] = _("At most %(max)d characters.", max=MAX_NAME)
+    if not iseller_id:
+        errors["iseller_id"] = _("Give the store's id in iSeller.")
+    elif not ISELLER_ID.fullmatch(iseller_id):
+        errors["iseller_id"] = _(
+            "Up to 64 letters, digits, dots, dashes or underscores, starting with a letter "
+            "or digit.")
+    elif _taken(iseller_id):
+        errors["iseller_id"] = _("Another store already has iSeller id %(id)s.", id=iseller_id)
+    if timezone not in TIMEZONES:
+        errors["timezone"] = _("Choose one of the time zones offered.")
+    if errors:
+        raise StoreError(errors)
+    return name, iseller_id, timezone
+
+
+def _taken(iseller_id: str) -> bool:
+    return db.session.scalar(db.select(Store.id).where(Store.iseller_id == iseller_id)) is not None
+
+
+def create_store(*, name: str, iseller_id: str, timezone: str = DEFAULT_TIMEZONE) -> NewStore:
+    """A new store with a fresh inbound signing key and webhook token (flushed, not committed)."""
+    name, iseller_id, timezone = check(name, iseller_id, timezone)
+    store = Store(name=name, iseller_id=iseller_id, timezone=timezone,
+                  inbound_key=new_secret(), webhook_token=new_secret())
+    db.session.add(store)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another request took the id between the check and the insert. (No savepoint:
+        # SQLite's driver would commit at its release; the callers roll back anyway.)
+        db.session.rollback()
+        raise StoreError({"iseller_id": _("Another store already has iSeller id %(id)s.",
+                                          id=iseller_id)}) from None
+    return NewStore(store, store.inbound_key)
+
+
+@dataclass
+class StoreRow:
+    store: Store
+    owners: int
+
+    @property
+    def connected(self) -> bool:
+        connection = self.store.accurate
+        return bool(connection and connection.status == ConnectionStatus.CONNECTED
+                    and connection.has_database)
+
+
+def store_rows() -> list[StoreRow]:
+    """Every store, by name, with how many owners it has (one query for the counts)."""
+    owners = (db.select(User.store_id, func.count().label("owners"))
+              .where(User.role == Role.OWNER).group_by(User.store_id).subquery())
+    query = (db.select(Store, func.coalesce(owners.c.owners, 0))
+             .outerjoin(owners, owners.c.store_id == Store.id)
+             .options(selectinload(Store.accurate)).order_by(Store.name, Store.id))
+    return [StoreRow(store, count) for store, count in db.session.execute(query)]
