@@ -90,6 +90,13 @@ def create_store(*, name: str, iseller_id: str, timezone: str = DEFAULT_TIMEZONE
     return NewStore(store, store.inbound_key)
 
 
+def replace_webhook_token(store: Store) -> str:
+    """A new secret for the store's Accurate webhook URL; the old URL stops working at once
+    (Accurate cannot send to two). Returns the new token (the caller commits)."""
+    store.webhook_token = new_secret()
+    return store.webhook_token
+
+
 @dataclass
 class StoreRow:
     store: Store

@@ -169,6 +169,27 @@ def test_rotation_keeps_the_old_key_valid_for_the_grace_period(as_admin, client)
     assert outlet_event("e-4", new) < 300
 
 
+def test_a_new_webhook_url_is_shown_once_and_the_old_one_stops_working(as_admin, client):
+    new_store(as_admin)
+    store = db.session.scalar(select(Store))
+    old_token = store.webhook_token
+    answer = as_admin.post(f"/admin/stores/{store.id}/webhook-url",
+                           data={"csrf_token": token_of(as_admin)})
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+    db.session.expire_all()
+    store = db.session.get(Store, store.id)
+    assert store.webhook_token != old_token
+    assert f"/webhooks/accurate/{store.webhook_token}" in answer.get_data(as_text=True)
+    assert store.webhook_token not in as_admin.get(f"/admin/stores/{store.id}").get_data(
+        as_text=True)
+
+    def notice(token):
+        return client.post(f"/webhooks/accurate/{token}", json=[]).status_code
+
+    assert notice(old_token) == 401
+    assert notice(store.webhook_token) != 401  # found (the empty body is refused after)
+
+
 def test_rotating_an_unknown_store_is_404(as_admin):
     assert as_admin.post("/admin/stores/999/rotate-key",
                          data={"csrf_token": token_of(as_admin)}).status_code == 404

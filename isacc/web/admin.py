@@ -1,7 +1,8 @@
 """Admin screens: stores (created with their secrets, shown once) and the people who use isacc.
 
-A new store's inbound key and webhook URL, and a rotated key, are shown only in the answer to
-the POST that made them, marked not to be stored by any cache: no GET page ever shows them.
+A new store's inbound key and webhook URL, and a rotated key or URL, are shown only in the
+answer to the POST that made them, marked not to be stored by any cache: no GET page ever
+shows them.
 """
 
 from flask import Blueprint, flash, make_response, render_template, request, url_for
@@ -87,6 +88,16 @@ def rotate_store_key(managed_store_id):
     db.session.commit()
     return _once("admin/key_rotated.html", store=found, inbound_key=new_key,
                  grace_hours=int(ROTATION_GRACE.total_seconds() // 3600))
+
+
+@bp.route("/stores/<int:managed_store_id>/webhook-url", methods=["POST"])
+@allow(Rule.ADMIN)
+def replace_webhook_url(managed_store_id):
+    found = _store(managed_store_id)
+    token = store_logic.replace_webhook_token(found)
+    db.session.commit()
+    return _once("admin/webhook_url_replaced.html", store=found,
+                 webhook_url=url_for("webhooks.accurate", token=token, _external=True))
 
 
 # ---- users ---------------------------------------------------------------------------------
