@@ -278,3 +278,15 @@ def test_a_failed_webhook_row_is_refreshed_from_the_log(table):
     assert answer.headers["HX-Trigger"] == "activity-changed"
     db.session.expire_all()
     assert db.session.get(WebhookLog, row.id).status == Status.PENDING
+
+
+def test_a_number_not_in_accurate_yet_is_marked_planned(table):
+    client, store, _ = table
+    waiting = add_row(store, "INV-7")
+    waiting.accurate_number = "INV-7"
+    sent = add_row(store, "INV-8", status=Status.SUCCESS)
+    sent.accurate_number = "SI.2026.0008"
+    db.session.commit()
+    body = client.get(f"/stores/{store.id}/activity").get_data(as_text=True)
+    assert re.search(r'class="planned"[^>]*>INV-7<', body)
+    assert "<td>SI.2026.0008</td>" in body
