@@ -26,6 +26,10 @@ class Said(str):
         said.parts = parts
         return said
 
+    def __getnewargs__(self):
+        # Copies and pickles rebuild it from its parts, not from its English text.
+        return (self.parts,)
+
     def __add__(self, other: Said) -> Said:
         return Said(self.parts + other.parts)
 

@@ -1,6 +1,8 @@
 """Failure reasons: written in English by jobs, read in each reader's language, Accurate's own
 Indonesian messages kept word for word beside their explanation."""
 
+import copy
+import pickle
 import re
 
 from isacc.accurate.errors import DUPLICATE_NUMBER, RetryableError, explain
@@ -34,6 +36,15 @@ def test_values_that_are_reasons_themselves_are_translated_too(app):
     with in_indonesian(app):
         assert kept.translated() == ("Accurate terus gagal setelah 5 kali percobaan: Accurate "
                                      "tidak menjawab tepat waktu.")
+
+
+def test_a_reason_survives_copying_and_pickling(app):
+    reason = say("Accurate kept failing after %(attempts)s attempts: %(reason)s", attempts=2,
+                 reason=say("Accurate asked isacc to slow down."))
+    for again in (copy.deepcopy(reason), pickle.loads(pickle.dumps(reason))):  # noqa: S301
+        assert again == reason and again.parts == reason.parts
+        with in_indonesian(app):
+            assert again.translated() == reason.translated() != str(reason)
 
 
 def test_joined_reasons_say_each_sentence_once():
