@@ -81,7 +81,10 @@ def set_active(user: User, active: bool, *, by: User) -> None:
     """Let a user sign in again, or stop them (their open sessions end with it)."""
     if not active and user.id == by.id:
         raise UserError(_("You cannot deactivate yourself: ask another admin."))
-    user.active = active
+    if user.active != active:
+        user.active = active
+        # Reactivating must not revive a session from before the deactivation.
+        user.session_epoch = (user.session_epoch or 0) + 1
 
 
 @dataclass

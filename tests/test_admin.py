@@ -308,6 +308,8 @@ def test_deactivating_blocks_sign_in_and_ends_the_open_session(app, as_admin):
     assert login(app.test_client(), owner.email).status_code == 401
     as_admin.post(f"/admin/users/{owner.id}/reactivate", data={"csrf_token": token_of(as_admin)})
     assert login(app.test_client(), owner.email).status_code == 302
+    # Reactivated, the owner signs in afresh: the session from before stays ended.
+    assert owners_browser.get(f"/stores/{store.id}/").headers["Location"].startswith("/login")
 
 
 def test_an_admin_cannot_deactivate_themself(as_admin, admin):

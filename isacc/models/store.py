@@ -92,6 +92,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Raised when the user is deactivated or reactivated: sessions opened before stay ended.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = created_at()
 
@@ -106,14 +108,16 @@ class User(UserMixin, db.Model):
         return self.role in (Role.SUPPORT, Role.ADMIN)
 
     def get_id(self) -> str:
-        """What the session and remember cookie keep: the id and a mark of the password, so
-        setting a new password (an admin's reset) ends every session opened with the old."""
+        """What the session and remember cookie keep: the id and a mark of the password and
+        the session epoch, so a new password, or a deactivation (even one undone later),
+        ends every session opened before."""
         return f"{self.id}:{self.password_mark()}"
 
     def password_mark(self) -> str:
         # Keyed: the cookie is readable, and must not hand out a verifier of the password.
         key = current_app.config["SECRET_KEY"].encode()
-        return hmac.new(key, self.password_hash.encode(), hashlib.sha256).hexdigest()[:16]
+        signed = f"{self.password_hash}:{self.session_epoch or 0}".encode()
+        return hmac.new(key, signed, hashlib.sha256).hexdigest()[:16]
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
