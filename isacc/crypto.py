@@ -1,6 +1,7 @@
 """Encryption at rest for secrets we must read back (Accurate tokens, inbound signing keys)."""
 
 import hashlib
+import secrets
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
@@ -27,6 +28,11 @@ def decrypt(token: str) -> str:
     except InvalidToken as exc:
         # Never echo the ciphertext: say what to check instead.
         raise ValueError("a stored secret cannot be decrypted: check ENCRYPTION_KEYS") from exc
+
+
+def new_secret() -> str:
+    """A fresh random secret for a store (inbound signing key, webhook token)."""
+    return secrets.token_urlsafe(32)
 
 
 def digest(secret: str) -> str:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from isacc.field_errors import FieldErrors
 from isacc.models import Store, SyncMode
 from isacc.models.base import utcnow
 from isacc.sync.release import replan_pending
@@ -13,12 +14,8 @@ TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_TIMES = 24
 
 
-class SettingsError(ValueError):
-    """Field -> message, for the form."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class SettingsError(FieldErrors):
+    """Settings that cannot be saved."""
 
 
 @dataclass

@@ -2,7 +2,6 @@
 demo, so every store gets its secrets the same way."""
 
 import re
-import secrets
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -11,7 +10,9 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from isacc.crypto import new_secret
 from isacc.extensions import db
+from isacc.field_errors import FieldErrors
 from isacc.models import ConnectionStatus, Role, Store, User
 
 # The zones of Indonesia, the first the default (Asia/Jakarta, as the product says).
@@ -26,12 +27,8 @@ MAX_NAME = 120
 ISELLER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
-class StoreError(ValueError):
-    """Field -> message, for the form (or one line for the CLI)."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class StoreError(FieldErrors):
+    """A store that cannot be created."""
 
 
 @dataclass
@@ -40,10 +37,6 @@ class NewStore:
 
     store: Store
     inbound_key: str
-
-
-def new_secret() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def check(name: str, iseller_id: str, timezone: str) -> tuple[str, str, str]:

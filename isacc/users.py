@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from isacc.extensions import db
+from isacc.field_errors import FieldErrors
 from isacc.models import Role, Store, User
 
 MIN_PASSWORD = 10
@@ -18,17 +19,8 @@ MAX_NAME = 120
 PER_PAGE = 50
 
 
-class UserError(ValueError):
-    """Why a user cannot be created or changed, in words for the person doing it.
-
-    `errors` maps the form field at fault to its message; str() joins them for the CLI.
-    """
-
-    def __init__(self, errors: dict[str, str] | str):
-        if isinstance(errors, str):
-            errors = {"": errors}
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class UserError(FieldErrors):
+    """Why a user cannot be created or changed, in words for the person doing it."""
 
 
 def password_problem(password: str) -> str | None:
@@ -80,7 +72,7 @@ def reset_password(user: User, password: str) -> None:
 def set_active(user: User, active: bool, *, by: User) -> None:
     """Let a user sign in again, or stop them (their open sessions end with it)."""
     if not active and user.id == by.id:
-        raise UserError(_("You cannot deactivate yourself: ask another admin."))
+        raise UserError({"active": _("You cannot deactivate yourself: ask another admin.")})
     if user.active != active:
         user.active = active
         # Reactivating must not revive a session from before the deactivation.

@@ -7,10 +7,10 @@ a signature seen before within it, so a captured request cannot be replayed.
 
 import hashlib
 import hmac
-import secrets
 import time
 from datetime import timedelta
 
+from isacc.crypto import new_secret
 from isacc.models import Store
 from isacc.models.base import utcnow
 
@@ -70,5 +70,5 @@ def rotate_key(store: Store) -> str:
     """A new signing key; the old one stays valid for ROTATION_GRACE. Returns the new key."""
     store.previous_inbound_key = store.inbound_key
     store.previous_key_valid_until = utcnow() + ROTATION_GRACE
-    store.inbound_key = secrets.token_urlsafe(32)
+    store.inbound_key = new_secret()
     return store.inbound_key

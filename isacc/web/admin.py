@@ -18,6 +18,8 @@ from isacc.models import Role, Store, User
 from isacc.web.pages import go, page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+GRACE_HOURS = int(ROTATION_GRACE.total_seconds() // 3600)
+ROLES = {role.value for role in Role}
 
 
 def _once(template: str, status: int = 200, **context):
@@ -76,8 +78,7 @@ def _store(managed_store_id: int) -> Store:
 def store(managed_store_id):
     found = _store(managed_store_id)
     owners = user_logic.list_users(role=Role.OWNER, store_id=found.id).users
-    return page("admin/store.html", store=found, owners=owners,
-                grace_hours=int(ROTATION_GRACE.total_seconds() // 3600))
+    return page("admin/store.html", store=found, owners=owners, grace_hours=GRACE_HOURS)
 
 
 @bp.route("/stores/<int:managed_store_id>/rotate-key", methods=["POST"])
@@ -87,7 +88,7 @@ def rotate_store_key(managed_store_id):
     new_key = rotate_key(found)
     db.session.commit()
     return _once("admin/key_rotated.html", store=found, inbound_key=new_key,
-                 grace_hours=int(ROTATION_GRACE.total_seconds() // 3600))
+                 grace_hours=GRACE_HOURS)
 
 
 @bp.route("/stores/<int:managed_store_id>/webhook-url", methods=["POST"])
@@ -111,7 +112,7 @@ def _int_arg(name: str) -> int | None:
 @allow(Rule.ADMIN)
 def users():
     role = request.args.get("role", "")
-    role = Role(role) if role in {r.value for r in Role} else None
+    role = Role(role) if role in ROLES else None
     store_id = _int_arg("store")
     found = user_logic.list_users(role=role, store_id=store_id, page=_int_arg("page") or 1)
     return page("admin/users.html", "partials/admin_user_rows.html", page_=found,
@@ -143,7 +144,7 @@ def create_user():
     form = request.form
     errors = {}
     role = form.get("role", "")
-    if role not in {r.value for r in Role}:
+    if role not in ROLES:
         errors["role"] = _("Choose a role.")
     store = None
     if form.get("store"):
@@ -215,7 +216,7 @@ def _set_active(found: User, active: bool):
         user_logic.set_active(found, active, by=current_user)
     except user_logic.UserError as problem:
         db.session.rollback()
-        return _user_page(found, {"active": str(problem)}, 409)
+        return _user_page(found, problem.errors, 409)
     db.session.commit()
     flash(_("%(email)s can sign in again.", email=found.email) if active
           else _("%(email)s is deactivated: signed out and can no longer sign in.",
