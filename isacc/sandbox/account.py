@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 
 from isacc.sandbox.common import bearer_token, envelope, failure, invalid_token, sandbox
-from isacc.sandbox.webhooks import parse_stamp
+from isacc.sandbox.webhooks import JAKARTA, parse_stamp
 
 bp = Blueprint("account", __name__)
 AUTHORIZE_PARAMS = ("client_id", "response_type", "redirect_uri", "scope", "state")
@@ -185,7 +185,8 @@ def renew_webhook():
     if bearer_token() is None:
         return invalid_token()
     days = current_app.config["WEBHOOK_DAYS"]
-    until = datetime.now() + timedelta(days=days)
+    # Accurate names the day in its own time zone, whatever the caller's clock says.
+    until = datetime.now(JAKARTA) + timedelta(days=days)
     sandbox().account.run("INSERT OR REPLACE INTO webhook (id, expires) VALUES (1, ?)",
                           until.timestamp())
     return envelope({"s": True, "d": until.strftime("%d/%m/%Y")})

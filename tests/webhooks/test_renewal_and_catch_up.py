@@ -22,6 +22,17 @@ def connection_of(webshop):
     return webshop.store.accurate
 
 
+@pytest.mark.parametrize("clock", ["2026-11-29 16:59:00", "2026-11-29 17:01:00",
+                                   "2026-11-29 23:59:00"])
+def test_a_renewal_lasts_six_to_seven_days_at_any_hour(webshop, clock):
+    """Accurate names a day in Jakarta time (UTC+7); read as that day's start, the expiry
+    is never later than Accurate's, and never a day short either side of midnight there."""
+    with freeze_time(clock, tick=True):
+        assert renew(webshop.store)
+        lasts = connection_of(webshop).webhook_expires_at - utcnow()
+    assert timedelta(days=6) < lasts <= timedelta(days=7)
+
+
 def test_the_renewal_runs_daily_from_the_scheduler_tick(webshop):
     start = utcnow()
     with freeze_time(start):
