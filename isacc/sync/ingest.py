@@ -173,15 +173,18 @@ def _shift(store: Store, event: schemas.ShiftEvent) -> Ingested:
 
 def _sales_order(store: Store, event: schemas.OrderEvent) -> Ingested:
     data = event.order
-    if _existing(store, SalesOrder, data.id):
+    # The order itself, or another order with its number, in one look.
+    known = db.session.scalars(db.select(SalesOrder.iseller_id).where(
+        SalesOrder.store_id == store.id,
+        (SalesOrder.iseller_id == data.id) | (SalesOrder.order_number == data.number))).all()
+    if data.id in known:
         return Ingested(duplicate=True)
     lookup = _Lookup(store)
     outlet = lookup.find(Outlet, data.outlet_id, "order.outlet_id", "outlet")
     shift = lookup.find(RegisterShift, data.shift_id, "order.shift_id", "shift")
     customer = lookup.find(Customer, data.customer_id, "order.customer_id", "customer")
     products = lookup.products(data.lines, "order.lines")
-    if db.session.scalar(db.select(SalesOrder.id).where(
-            SalesOrder.store_id == store.id, SalesOrder.order_number == data.number)):
+    if known:
         lookup.problems.append({"field": "order.number",
                                 "message": f"order number {data.number} is already used"})
     lookup.check()

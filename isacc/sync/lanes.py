@@ -41,10 +41,12 @@ QUEUED_SECONDS = 600
 
 
 def enqueue_lane(store_id: int, outlet_id: int | None, *, even_if_queued: bool = False) -> None:
-    redis = get_redis()
     key = _key(store_id, outlet_id)
-    redis.set(key + ":dirty", 1)
-    if redis.set(key + ":queued", 1, nx=True, ex=QUEUED_SECONDS) or even_if_queued:
+    # One round trip for both marks: the inbound API pays it on every real-time event.
+    _, newly_queued = (get_redis().pipeline(transaction=False)
+                       .set(key + ":dirty", 1)
+                       .set(key + ":queued", 1, nx=True, ex=QUEUED_SECONDS).execute())
+    if newly_queued or even_if_queued:
         queue().enqueue("jobs.sync.work_lane", store_id, outlet_id, result_ttl=0,
                         failure_ttl=7 * 24 * 3600, job_timeout=3600)
 
