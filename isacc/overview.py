@@ -58,7 +58,7 @@ def setup_checklist(store: Store) -> list[Step]:
         product_detail = ngettext("%(num)s product not yet exported to Accurate",
                                   "%(num)s products not yet exported to Accurate", not_exported)
     else:
-        product_detail = _("Every product is in Accurate")
+        product_detail = _("Every product is exported to Accurate")
     return [
         Step(
             "connect", _("Connect Accurate"), connected,

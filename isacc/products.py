@@ -9,7 +9,9 @@ from openpyxl import Workbook
 from sqlalchemy import func
 
 from isacc.extensions import db
-from isacc.models import OutletMapping, Product, ProductStock
+from isacc.models import Outlet, OutletMapping, Product, ProductStock
+
+PAGE_SIZE = 100
 
 
 @dataclass
@@ -49,6 +51,55 @@ def sku_problems(store_id: int) -> SkuProblems:
     return SkuProblems(missing=list(missing), duplicated=duplicated)
 
 
+@dataclass
+class ProductPage:
+    products: list[Product]
+    total: int
+    page: int
+    search: str
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1 if self.products else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.products) - 1 if self.products else 0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+
+def product_page(store_id: int, search: str = "", page: int = 1) -> ProductPage:
+    """A page of the store's products by name, those whose name or SKU contains `search`."""
+    query = db.select(Product).where(Product.store_id == store_id)
+    search = search.strip()
+    if search:
+        query = query.where(Product.name.icontains(search, autoescape=True)
+                            | Product.sku.icontains(search, autoescape=True))
+    total = db.session.scalar(db.select(func.count()).select_from(query.subquery()))
+    page = min(max(page, 1), max(1, -(-total // PAGE_SIZE)))
+    products = db.session.scalars(query.order_by(Product.name, Product.id)
+                                  .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    return ProductPage(list(products), total, page, search)
+
+
+def stock_left_out(store_id: int) -> list[tuple[str, int]]:
+    """Outlets holding stock of inventory products but not mapped and active, with how many
+    products: the export has no Accurate warehouse for that stock, so it leaves it out."""
+    active = db.select(OutletMapping.outlet_id).where(
+        OutletMapping.store_id == store_id, OutletMapping.active.is_(True))
+    rows = db.session.execute(
+        db.select(Outlet.name, func.count(ProductStock.product_id))
+        .join(ProductStock, ProductStock.outlet_id == Outlet.id)
+        .join(Product, Product.id == ProductStock.product_id)
+        .where(Outlet.store_id == store_id, Outlet.id.not_in(active),
+               ProductStock.quantity > 0, Product.item_type == "INV")
+        .group_by(Outlet.name).order_by(Outlet.name)).all()
+    return [(name, count) for name, count in rows]
+
+
 class ExportRefused(Exception):
     """Why the export cannot be made, in words for the owner."""
 
@@ -81,12 +132,18 @@ def export_rows(store, only_new: bool, as_of) -> tuple[list[list], list[Product]
         query = query.where(Product.exported_at.is_(None))
     products = db.session.scalars(query).all()
     day = as_of.astimezone(ZoneInfo(store.timezone)).strftime("%d/%m/%Y")
+    stock_of: dict[int, list[ProductStock]] = {}
+    for level in db.session.scalars(
+            db.select(ProductStock).join(Product).where(
+                Product.store_id == store.id, ProductStock.quantity > 0,
+                ProductStock.outlet_id.in_(warehouses))
+            .order_by(ProductStock.product_id, ProductStock.outlet_id)):
+        stock_of.setdefault(level.product_id, []).append(level)
     rows = []
     for product in products:
         base = [product.sku, product.name, product.category, product.item_type, product.unit,
                 float(product.price), float(product.cost)]
-        stock = [s for s in db.session.scalars(db.select(ProductStock).where(
-            ProductStock.product_id == product.id)) if s.outlet_id in warehouses and s.quantity > 0]
+        stock = stock_of.get(product.id, [])
         if not stock or product.item_type != "INV":
             rows.append(base + [None, None, None, None])
         for level in stock if product.item_type == "INV" else []:

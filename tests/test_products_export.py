@@ -5,13 +5,14 @@ import io
 import pytest
 import requests
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from isacc.accurate import account
 from isacc.accurate.client import AccurateClient, DatabaseAccess
 from isacc.demo import DEMO_LOGINS, build_demo
 from isacc.extensions import db
 from isacc.models import Outlet, OutletMapping, Product, ProductStock
+from isacc.products import PAGE_SIZE
 from tests.accurate.conftest import DATABASE, grant, sandbox_config
 from tests.conftest import login
 
@@ -109,3 +110,50 @@ def test_export_new_products_only(demo):
     rows = list(load_workbook(io.BytesIO(fresh.data))["Barang & Jasa"].iter_rows(
         values_only=True))
     assert [row[0] for row in rows[1:]] == ["KN-NEW"]
+
+
+def test_stock_at_an_unmapped_outlet_is_named_before_the_export(demo):
+    client, store = demo
+    fix_skus(store)
+    map_outlets(store)
+    page = client.get(f"/stores/{store.id}/products/").get_data(as_text=True)
+    assert 'data-testid="stock-left-out"' not in page
+    senopati = db.session.scalar(select(OutletMapping).join(Outlet).where(
+        Outlet.store_id == store.id, Outlet.name == "Senopati"))
+    senopati.active = False
+    db.session.commit()
+    holding = db.session.scalar(select(func.count()).select_from(ProductStock).join(Outlet).where(
+        Outlet.name == "Senopati", ProductStock.quantity > 0))
+    page = client.get(f"/stores/{store.id}/products/").get_data(as_text=True)
+    assert f"Senopati: stock of {holding} products" in page and "Kemang:" not in page
+    # The export leaves exactly that stock out.
+    rows = list(load_workbook(io.BytesIO(client.get(
+        f"/stores/{store.id}/products/export").data))["Barang & Jasa"].iter_rows(values_only=True))
+    assert "Gudang Senopati" not in {row[7] for row in rows[1:]}
+    assert len(rows) - 1 == 50 * 2
+
+
+def test_the_product_list_pages_and_searches(demo):
+    client, store = demo
+    for n in range(PAGE_SIZE + 30):
+        db.session.add(Product(store_id=store.id, iseller_id=f"P-{n}", name=f"Roti {n:03d}",
+                               sku=f"RT-{n:03d}", price=10000))
+    db.session.add(Product(store_id=store.id, iseller_id="P-pct", name="Diskon 100% Susu",
+                           sku="DS_1", price=1))
+    db.session.commit()
+    total = db.session.scalar(select(func.count()).select_from(Product).where(
+        Product.store_id == store.id))
+    first = client.get(f"/stores/{store.id}/products/").get_data(as_text=True)
+    assert f"Products 1–{PAGE_SIZE} of {total}" in first and 'rel="next"' in first
+    assert first.count("/products/") - first.count("/products/problems") > PAGE_SIZE
+    last = client.get(f"/stores/{store.id}/products/?page=99").get_data(as_text=True)
+    assert f"Products {PAGE_SIZE + 1}–{total} of {total}" in last and 'rel="next"' not in last
+    found = client.get(f"/stores/{store.id}/products/?q=rt-12").get_data(as_text=True)
+    assert "Products 1–10 of 10" in found and "Roti 129" in found and "Roti 012" not in found
+    # %, _ and \ are searched for as themselves.
+    assert "Products 1–1 of 1" in client.get(
+        f"/stores/{store.id}/products/?q=100%25").get_data(as_text=True)
+    assert "Products 1–1 of 1" in client.get(
+        f"/stores/{store.id}/products/?q=S_1").get_data(as_text=True)
+    nothing = client.get(f"/stores/{store.id}/products/?q=zzz").get_data(as_text=True)
+    assert "No product has “zzz” in its name or SKU." in nothing

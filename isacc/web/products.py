@@ -10,7 +10,13 @@ from isacc.access import ALLOWED_ROLES, Rule, allow, in_store
 from isacc.extensions import db
 from isacc.models import Product
 from isacc.models.base import utcnow
-from isacc.products import ExportRefused, export_workbook, sku_problems
+from isacc.products import (
+    ExportRefused,
+    export_workbook,
+    product_page,
+    sku_problems,
+    stock_left_out,
+)
 from isacc.web.pages import go, page
 
 bp = Blueprint("products", __name__, url_prefix="/stores/<int:store_id>/products")
@@ -20,10 +26,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.route("/")
 @allow(Rule.STORE_VIEW)
 def index(store_id):
-    products = db.session.scalars(
-        db.select(Product).where(Product.store_id == g.store.id).order_by(Product.name)
-    ).all()
-    return page("products.html", products=products, problems=sku_problems(g.store.id),
+    listing = product_page(g.store.id, request.args.get("q", "")[:100],
+                           request.args.get("page", 1, type=int))
+    return page("products.html", listing=listing, problems=sku_problems(g.store.id),
+                left_out=stock_left_out(g.store.id),
                 can_export=current_user.role in ALLOWED_ROLES[Rule.STORE_MANAGE])
 
 

@@ -1,3 +1,7 @@
+"""The products page: SKU problems, the refused and the allowed export, and the list's search."""
+
+import re
+
 from playwright.sync_api import expect
 
 from isacc.demo import DEMO_LOGINS, build_demo
@@ -33,3 +37,15 @@ def test_after_the_skus_are_fixed_the_export_downloads(live_server, page):
     with page.expect_download() as download:
         page.get_by_test_id("export-all").click()
     assert download.value.suggested_filename == f"barang-jasa-{store.iseller_id}.xlsx"
+
+
+def test_searching_the_product_list(live_server, page):
+    store = build_demo()
+    sign_in(page, live_server, OWNER_EMAIL, OWNER_PASSWORD)
+    page.goto(f"{live_server}/stores/{store.id}/products/")
+    expect(page.get_by_test_id("product-count")).to_contain_text("of 50")
+    page.get_by_role("searchbox", name="Search by name or SKU").fill("americano")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page).to_have_url(re.compile(r"q=americano"))
+    expect(page.get_by_test_id("product-count")).to_contain_text("of 1")
+    expect(page.get_by_role("link", name="Americano")).to_be_visible()
