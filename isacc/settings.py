@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from isacc.field_errors import FieldErrors
 from isacc.models import Store, SyncMode
 from isacc.models.base import utcnow
-from isacc.sync.release import replan_pending
+from isacc.sync.release import renumber_pending_customers, replan_pending
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_TIMES = 24
@@ -78,6 +78,8 @@ def apply(store: Store, settings: SyncSettings) -> int:
     store.sync_times = settings.sync_times
     store.transfer_sync_scheduled = settings.transfer_sync_scheduled
     store.transfer_sync_times = settings.transfer_sync_times
-    store.customer_id_mapping = settings.customer_id_mapping
+    if store.customer_id_mapping != settings.customer_id_mapping:
+        store.customer_id_mapping = settings.customer_id_mapping
+        renumber_pending_customers(store)
     store.settings_confirmed_at = utcnow()
     return replan_pending(store)

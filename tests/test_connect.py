@@ -6,10 +6,11 @@ import pytest
 from flask import current_app
 
 from isacc.extensions import db
-from isacc.models import Role
+from isacc.models import Role, Store
+from isacc.redis_conn import get_redis
 from isacc.sandbox.testing import give_access
 from tests.accurate.conftest import sandbox_config
-from tests.conftest import csrf_from, login, make_store, make_user
+from tests.conftest import csrf_from, login, make_store, make_user, post_event
 
 
 @pytest.fixture
@@ -104,3 +105,17 @@ def test_support_cannot_connect_a_store(app, client, sandbox):
     answer = client.post(f"/stores/{store.id}/connect/start",
                          data={"csrf_token": csrf_from(page)})
     assert answer.status_code == 403
+
+
+def test_documents_waiting_for_a_database_go_to_the_workers_once_one_is_chosen(owner):
+    client, store_id = owner
+    store = db.session.get(Store, store_id)
+    post_event(client, store, "outlets", {"event_id": "o", "outlet": {"id": "OUT-1",
+                                                                        "name": "Kemang"}})
+    answer = post_event(client, store, "customers", {"event_id": "c", "customer": {
+        "id": "C1", "name": "Pelanggan"}})
+    assert answer.status_code == 202
+    queued = f"isacc:lane:{store_id}:store:queued"
+    get_redis().delete(queued)  # as after a worker took the job and found no connection
+    connect(client, store_id)
+    assert get_redis().exists(queued)

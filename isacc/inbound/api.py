@@ -14,7 +14,7 @@ from isacc.models import Store
 from isacc.models.base import utcnow
 from isacc.redis_conn import get_redis
 from isacc.sync.ingest import EventRefused, ingest
-from isacc.sync.lanes import enqueue_lane
+from isacc.sync.lanes import wake
 
 bp = Blueprint("inbound", __name__, url_prefix="/api")
 csrf.exempt(bp)  # authenticated by signature instead of a session
@@ -77,19 +77,8 @@ def _receive(event_type: str, model):
     db.session.commit()
     if result.duplicate:
         return jsonify({"status": "duplicate", "event_id": event.event_id}), 200
-    _enqueue_due(lanes_now)
+    wake(lanes_now)
     return jsonify({"status": "accepted", "event_id": event.event_id, "activities": ids}), 202
-
-
-def _enqueue_due(lanes_now: set) -> None:
-    """Real-time work goes to the workers at once. Without Redis it waits for the
-    reconciler's next pass: the rows are stored, so nothing is lost."""
-    try:
-        for lane in lanes_now:
-            enqueue_lane(*lane)
-    except redis.RedisError:
-        current_app.logger.warning("Redis unavailable: %d lane(s) left to the reconciler",
-                                   len(lanes_now))
 
 
 def _route(path: str, event_type: str, model):

@@ -17,6 +17,7 @@ the first ones holding the workers while orders keep arriving.
 
 import time
 
+import redis
 from flask import current_app
 from rq import Queue
 
@@ -78,16 +79,28 @@ def work_lane(store_id: int, outlet_id: int | None) -> None:
             return
 
 
-def lanes_due() -> set[tuple[int, int | None]]:
-    """Lanes with due pending activities nobody holds: what the scheduler tick and the
-    reconciler enqueue (after a Redis loss, a crash, or a scheduled time arriving)."""
+def lanes_due(store_id: int | None = None) -> set[tuple[int, int | None]]:
+    """Lanes with due pending activities nobody holds (of one store, or of all): what the
+    scheduler tick and the reconciler enqueue (after a Redis loss, a crash, or a scheduled
+    time arriving), and what a change of settings or connection makes due at once."""
     now = utcnow()
-    rows = db.session.execute(
-        db.select(SyncActivity.store_id, SyncActivity.outlet_id).distinct().where(
-            SyncActivity.status == Status.PENDING, SyncActivity.due_at <= now,
-            (SyncActivity.claimed_until.is_(None)) | (SyncActivity.claimed_until < now))
-    ).all()
-    return {(row.store_id, row.outlet_id) for row in rows}
+    query = db.select(SyncActivity.store_id, SyncActivity.outlet_id).distinct().where(
+        SyncActivity.status == Status.PENDING, SyncActivity.due_at <= now,
+        (SyncActivity.claimed_until.is_(None)) | (SyncActivity.claimed_until < now))
+    if store_id is not None:
+        query = query.where(SyncActivity.store_id == store_id)
+    return {(row.store_id, row.outlet_id) for row in db.session.execute(query)}
+
+
+def wake(lanes: set[tuple[int, int | None]]) -> None:
+    """Send due work to the workers now, from a web request. Without Redis it waits for the
+    reconciler's next pass: the rows are stored, so nothing is lost."""
+    try:
+        for lane in lanes:
+            enqueue_lane(*lane)
+    except redis.RedisError:
+        current_app.logger.warning("Redis unavailable: %d lane(s) left to the reconciler",
+                                   len(lanes))
 
 
 def dispatch_due() -> int:

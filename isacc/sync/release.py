@@ -5,6 +5,8 @@ from sqlalchemy import or_
 
 from isacc.extensions import db
 from isacc.models import (
+    ActivityKind,
+    Customer,
     Deposit,
     RegisterShift,
     SalesOrder,
@@ -14,6 +16,7 @@ from isacc.models import (
     SyncActivity,
 )
 from isacc.models.base import utcnow
+from isacc.sync.plan import customer_number
 from isacc.sync.schedule import due_at
 
 SHIFT_SOURCES = {"sales_order": SalesOrder, "sales_payment": SalesPayment, "deposit": Deposit}
@@ -46,6 +49,17 @@ def release_shift(store: Store, shift: RegisterShift) -> list[SyncActivity]:
     for activity in waiting:
         activity.due_at = now
     return list(waiting)
+
+
+def renumber_pending_customers(store: Store) -> None:
+    """Customers not tried yet take the customer number the current customer-ID mapping
+    gives (the switch may change after iSeller sent them, e.g. during set-up)."""
+    for activity, customer in db.session.execute(
+            db.select(SyncActivity, Customer).join(Customer, Customer.id == SyncActivity.source_id)
+            .where(SyncActivity.store_id == store.id, SyncActivity.kind == ActivityKind.CUSTOMER,
+                   SyncActivity.source_kind == "customer", SyncActivity.attempts == 0,
+                   SyncActivity.status == Status.PENDING)):
+        activity.accurate_number = customer_number(store, customer)
 
 
 def replan_pending(store: Store) -> int:

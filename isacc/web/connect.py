@@ -9,6 +9,7 @@ from isacc.accurate import account, connection, oauth
 from isacc.accurate.errors import AccurateError
 from isacc.extensions import db
 from isacc.models import Store
+from isacc.sync import lanes
 from isacc.web.pages import go, page
 
 bp = Blueprint("connect", __name__)
@@ -84,6 +85,7 @@ def database(store_id):
             except AccurateError as failure:
                 error = failure.told()
             else:
+                lanes.wake(lanes.lanes_due(g.store.id))  # what waited for a database goes now
                 flash(_("Connected to Accurate database %(name)s.", name=chosen["alias"]), "info")
                 return go(url_for("overview.show", store_id=store_id))
     return page("connect_database.html", databases=databases, error=error,

@@ -8,6 +8,7 @@ from flask_login import current_user
 from isacc import settings as sync_settings
 from isacc.access import ALLOWED_ROLES, Rule, allow
 from isacc.extensions import db
+from isacc.sync import lanes
 from isacc.web.pages import go, is_htmx, page
 
 bp = Blueprint("settings", __name__, url_prefix="/stores/<int:store_id>/settings")
@@ -34,6 +35,7 @@ def save(store_id):
                     form=request.form, can_change=True)
     moved = sync_settings.apply(g.store, chosen)
     db.session.commit()
+    lanes.wake(lanes.lanes_due(g.store.id))  # what the new timing makes due goes now
     message = _("Settings saved.")
     if moved:
         message += " " + ngettext("%(num)s pending document follows the new timing.",
