@@ -1,22 +1,70 @@
-"""Failures across every store, for support and admin, kept live like the store tables."""
+"""Failures across every store, for support and admin, kept live like the store tables, and
+sent again from here: both directions, one row or the ticked ones."""
 
-from flask import Blueprint
+from flask import Blueprint, flash, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from isacc.access import Rule, allow
 from isacc.activity_log import Filters
-from isacc.models import Status, SyncActivity
+from isacc.models import Status, SyncActivity, WebhookLog
+from isacc.support import refresh_activities, refresh_webhook_rows
 from isacc.web.live import read_table, unchanged
-from isacc.web.pages import page
+from isacc.web.pages import go, page
 
 bp = Blueprint("support", __name__, url_prefix="/support")
+
+
+def _failures(model, template: str, rows_partial: str):
+    filters = Filters(status=Status.FAILED)
+    rows, live = read_table(model, store_id=None, filters=filters, zone="UTC")
+    if unchanged(rows):
+        return "", 204
+    return page(template, rows_partial, page_=rows, live=live, filters=filters)
 
 
 @bp.route("/")
 @allow(Rule.STAFF)
 def index():
-    filters = Filters(status=Status.FAILED)
-    rows, live = read_table(SyncActivity, store_id=None, filters=filters, zone="UTC")
-    if unchanged(rows):
-        return "", 204
-    return page("support.html", "partials/support_rows.html", page_=rows, live=live,
-                filters=filters)
+    return _failures(SyncActivity, "support.html", "partials/support_rows.html")
+
+
+@bp.route("/webhooks")
+@allow(Rule.STAFF)
+def webhooks():
+    return _failures(WebhookLog, "support_webhooks.html", "partials/support_webhook_rows.html")
+
+
+def _chosen(field: str) -> list[int]:
+    one = request.form.get("one", "")
+    chosen = [one] if one else request.form.getlist(field)
+    return [int(i) for i in chosen if i.isdigit()]
+
+
+def _told(ids: list[int], sent: str | None) -> None:
+    """Flash what was sent again, or why nothing was."""
+    if sent:
+        flash(sent, "info")
+    else:
+        flash(_("Tick at least one failed row first.") if not ids
+              else _("Nothing to refresh: those rows are no longer failed."), "error")
+
+
+@bp.route("/refresh", methods=["POST"])
+@allow(Rule.STAFF)
+def refresh():
+    ids = _chosen("activity")
+    count = refresh_activities(ids)
+    _told(ids, count and ngettext("Sending %(num)s row again.", "Sending %(num)s rows again.",
+                                  count))
+    return go(url_for("support.index"))
+
+
+@bp.route("/webhooks/refresh", methods=["POST"])
+@allow(Rule.STAFF)
+def refresh_webhooks():
+    ids = _chosen("webhook")
+    count = refresh_webhook_rows(ids)
+    _told(ids, count and ngettext("Applying %(num)s event again.",
+                                  "Applying %(num)s events again.", count))
+    return go(url_for("support.webhooks"))
