@@ -1,5 +1,6 @@
 """Connecting a store to Accurate (the sandbox) from the Connect page."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -104,3 +105,18 @@ def test_support_cannot_connect_a_store(app, client, sandbox):
     answer = client.post(f"/stores/{store.id}/connect/start",
                          data={"csrf_token": csrf_from(page)})
     assert answer.status_code == 403
+
+
+def test_disconnect_asks_first_and_says_what_it_does(owner):
+    client, store_id = owner
+    before = client.get(f"/stores/{store_id}/connect/").get_data(as_text=True)
+    assert "Connecting opens Accurate's sign-in" in before
+    assert 'data-testid="disconnect"' not in before
+    connect(client, store_id)
+    page = client.get(f"/stores/{store_id}/connect/").get_data(as_text=True)
+    asks = re.search(r'<form method="post" action="/stores/\d+/connect/disconnect"'
+                     r' class="inline" data-confirm="([^"]+)">', page)
+    assert asks and "Syncing stops until you connect again" in asks[1]
+    assert "nothing already in Accurate is removed" in asks[1]
+    assert 'data-testid="disconnect"' in page
+    assert "Connecting opens Accurate" not in page
