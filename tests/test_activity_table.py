@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from isacc.access import ALLOWED_ROLES, Rule
 from isacc.activity_log import Filters, read_window
 from isacc.extensions import db
 from isacc.models import ActivityKind, Outlet, Role, Status, SyncActivity, WebhookLog
@@ -290,3 +291,56 @@ def test_a_number_not_in_accurate_yet_is_marked_planned(table):
     body = client.get(f"/stores/{store.id}/activity").get_data(as_text=True)
     assert re.search(r'class="planned"[^>]*>INV-7<', body)
     assert "<td>SI.2026.0008</td>" in body
+
+
+def test_a_failed_rows_own_page_refreshes_it_and_comes_back(table):
+    client, store, _ = table
+    ids = dict(db.session.execute(select(SyncActivity.source_number, SyncActivity.id)).all())
+    assert 'data-testid="refresh-row"' not in client.get(
+        f"/stores/{store.id}/activity/{ids['INV-1']}").get_data(as_text=True)
+    page = client.get(f"/stores/{store.id}/activity/{ids['INV-2']}").get_data(as_text=True)
+    assert 'data-testid="refresh-row"' in page
+    answer = client.post(f"/stores/{store.id}/activity/refresh",
+                         data={"one": ids["INV-2"], "back": "row", "csrf_token": csrf_from(page)})
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == f"/stores/{store.id}/activity/{ids['INV-2']}"
+    back = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Sending 1 row again." in back and 'data-testid="refresh-row"' not in back
+    db.session.expire_all()
+    assert db.session.get(SyncActivity, ids["INV-2"]).status == Status.PENDING
+
+
+def test_a_failed_webhook_rows_own_page_refreshes_it_and_comes_back(table):
+    client, store, _ = table
+    failed, applied = (WebhookLog(store_id=store.id, event_type="RECEIVE_ITEM", dedupe_key=key,
+                                  accurate_number=key, payload={}, status=status,
+                                  reason="Item KN-9 has no SKU in iSeller." if status ==
+                                  Status.FAILED else None, created_at=DAY)
+                       for key, status in (("RI-1", Status.FAILED), ("RI-2", Status.SUCCESS)))
+    db.session.add_all([failed, applied])
+    db.session.commit()
+    assert 'data-testid="refresh-row"' not in client.get(
+        f"/stores/{store.id}/webhooks/{applied.id}").get_data(as_text=True)
+    page = client.get(f"/stores/{store.id}/webhooks/{failed.id}").get_data(as_text=True)
+    assert 'data-testid="refresh-row"' in page
+    answer = client.post(f"/stores/{store.id}/webhooks/refresh",
+                         data={"one": failed.id, "back": "row", "csrf_token": csrf_from(page)})
+    assert answer.headers["Location"] == f"/stores/{store.id}/webhooks/{failed.id}"
+    assert "Applying 1 event again." in client.get(answer.headers["Location"]).get_data(
+        as_text=True)
+    db.session.expire_all()
+    assert db.session.get(WebhookLog, failed.id).status == Status.PENDING
+
+
+def test_only_those_allowed_to_refresh_see_the_rows_refresh(table, monkeypatch):
+    client, store, _ = table
+    inv2 = db.session.scalar(select(SyncActivity.id).where(SyncActivity.source_number == "INV-2"))
+    monkeypatch.setitem(ALLOWED_ROLES, Rule.STORE_REFRESH, {Role.ADMIN})
+    page = client.get(f"/stores/{store.id}/activity/{inv2}").get_data(as_text=True)
+    assert 'data-testid="refresh-row"' not in page
+    dialog = client.get(f"/stores/{store.id}/activity/{inv2}/reason",
+                        headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Refresh now" not in dialog
+    assert client.post(f"/stores/{store.id}/activity/refresh",
+                       data={"one": inv2, "back": "row", "csrf_token": csrf_from(page)}
+                       ).status_code == 403

@@ -1,5 +1,6 @@
 """Connecting a store to Accurate (the sandbox) from the Connect page."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -119,3 +120,18 @@ def test_documents_waiting_for_a_database_go_to_the_workers_once_one_is_chosen(o
     get_redis().delete(queued)  # as after a worker took the job and found no connection
     connect(client, store_id)
     assert get_redis().exists(queued)
+
+
+def test_disconnect_asks_first_and_says_what_it_does(owner):
+    client, store_id = owner
+    before = client.get(f"/stores/{store_id}/connect/").get_data(as_text=True)
+    assert "Connecting opens Accurate's sign-in" in before
+    assert 'data-testid="disconnect"' not in before
+    connect(client, store_id)
+    page = client.get(f"/stores/{store_id}/connect/").get_data(as_text=True)
+    asks = re.search(r'<form method="post" action="/stores/\d+/connect/disconnect"'
+                     r' class="inline" data-confirm="([^"]+)">', page)
+    assert asks and "Syncing stops until you connect again" in asks[1]
+    assert "nothing already in Accurate is removed" in asks[1]
+    assert 'data-testid="disconnect"' in page
+    assert "Connecting opens Accurate" not in page

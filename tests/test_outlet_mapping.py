@@ -113,3 +113,22 @@ def test_adding_a_branch_or_warehouse_inline_checks_the_name(owner):
     again = client.post(f"{url}/branch", data={"new_branch": "Surabaya"}, headers=headers)
     assert "Accurate already has a document numbered Surabaya." in again.get_data(as_text=True)
     assert client.post(f"{url}/shop", data={}, headers=headers).status_code == 404
+
+
+def test_a_store_not_connected_is_sent_to_the_connect_page(app, client):
+    store = make_store("Toko B")
+    outlet = Outlet(store_id=store.id, iseller_id="B1", name="Blok M")
+    db.session.add(outlet)
+    user = make_user(Role.OWNER, store)
+    db.session.commit()
+    login(client, user.email)
+    html = client.get(f"/stores/{store.id}/outlets/{outlet.id}").get_data(as_text=True)
+    problem = re.search(r'data-testid="accurate-problem">(.*?)</p>', html, re.S)[1]
+    assert re.search(rf'<a href="/stores/{store.id}/connect/">This store is not connected',
+                     problem)
+
+
+def test_marks_are_images_to_screen_readers(owner):
+    client, store_id, (kemang, _) = owner
+    html = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
+    assert re.search(r'<span class="check todo" role="img" aria-label="to do"', html)

@@ -15,8 +15,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 
-from isacc.access import Rule, allow, in_store
+from isacc.access import ALLOWED_ROLES, Rule, allow, in_store
 from isacc.activity_log import EPOCH, MICROSECOND, Filters, page_query
 from isacc.extensions import db
 from isacc.i18n import kind_label
@@ -69,6 +70,16 @@ def _chosen_rows(model, field: str, filters: Filters) -> list[int]:
     return [int(i) for i in request.form.getlist(field) if i.isdigit()]
 
 
+def _can_refresh() -> bool:
+    """Whether a row's page offers Refresh: asked of the rule, not assumed from the view's."""
+    return current_user.role in ALLOWED_ROLES[Rule.STORE_REFRESH]
+
+
+def _back_to_row(ids: list[int]) -> bool:
+    """A plain post from a row's own page (`back=row`) returns to that page."""
+    return request.form.get("back") == "row" and len(ids) == 1
+
+
 def _nothing_refreshed(ids: list[int]) -> str:
     return (_("Tick at least one failed row first.") if not ids
             else _("Nothing to refresh: those rows are no longer failed."))
@@ -87,7 +98,7 @@ def _progress_answer(batch_at: datetime | None, message: str | None = None):
 def refresh_rows(store_id):
     """Send failed rows again: one (`one`), the ticked ones (`activity`), or every failed row
     matching the filters (`all_failed`). htmx gets the batch's progress, which follows
-    itself; a plain form post goes back to the table."""
+    itself; a plain form post goes back to the table, or to the row's own page it came from."""
     filters = Filters.from_args(request.form, KINDS)
     ids = _chosen_rows(SyncActivity, "activity", filters)
     batch = refresh(g.store, ids)
@@ -102,6 +113,8 @@ def refresh_rows(store_id):
         return _progress_answer(batch.at if batch.count else None, message)
     flash(message or ngettext("Sending %(num)s row again.", "Sending %(num)s rows again.",
                               batch.count), "error" if message else "info")
+    if _back_to_row(ids):
+        return go(url_for("activity.show", store_id=store_id, activity_id=ids[0]))
     return go(url_for("activity.index", store_id=store_id, **filters.args()))
 
 
@@ -120,7 +133,8 @@ def refresh_progress(store_id):
 @bp.route("/activity/<int:activity_id>")
 @allow(Rule.STORE_VIEW)
 def show(store_id, activity_id):
-    return page("activity_detail.html", activity=in_store(SyncActivity, activity_id))
+    return page("activity_detail.html", activity=in_store(SyncActivity, activity_id),
+                can_refresh=_can_refresh())
 
 
 @bp.route("/activity/<int:activity_id>/reason")
@@ -129,7 +143,8 @@ def reason(store_id, activity_id):
     """The reason dialog's content; without htmx, the row's own page says the same."""
     activity = in_store(SyncActivity, activity_id)
     return page("activity_detail.html", "partials/reason_dialog.html", activity=activity,
-                row=activity, title=f"{kind_label(activity.kind)} {activity.source_number or ''}")
+                row=activity, title=f"{kind_label(activity.kind)} {activity.source_number or ''}",
+                can_refresh=_can_refresh())
 
 
 @bp.route("/webhooks")
@@ -148,7 +163,8 @@ def webhooks(store_id):
 @bp.route("/webhooks/<int:webhook_id>")
 @allow(Rule.STORE_VIEW)
 def webhook(store_id, webhook_id):
-    return page("webhook_detail.html", row=in_store(WebhookLog, webhook_id))
+    return page("webhook_detail.html", row=in_store(WebhookLog, webhook_id),
+                can_refresh=_can_refresh())
 
 
 @bp.route("/webhooks/<int:webhook_id>/reason")
@@ -156,7 +172,8 @@ def webhook(store_id, webhook_id):
 def webhook_reason(store_id, webhook_id):
     row = in_store(WebhookLog, webhook_id)
     return page("webhook_detail.html", "partials/reason_dialog.html", row=row,
-                title=f"{kind_label(row.event_type)} {row.accurate_number or ''}")
+                title=f"{kind_label(row.event_type)} {row.accurate_number or ''}",
+                can_refresh=_can_refresh())
 
 
 @bp.route("/webhooks/refresh", methods=["POST"])
@@ -174,4 +191,6 @@ def refresh_webhook_rows(store_id):
         answer.headers["HX-Trigger"] = CHANGED
         return answer
     flash(message, "info" if count else "error")
+    if _back_to_row(ids):
+        return go(url_for("activity.webhook", store_id=store_id, webhook_id=ids[0]))
     return go(url_for("activity.webhooks", store_id=store_id, **filters.args()))

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from isacc import outlets as mapping_logic
 from isacc.access import ALLOWED_ROLES, Rule, allow, in_store
-from isacc.accurate.errors import AccurateError
+from isacc.accurate.errors import AccurateError, NotConnected, ReconnectRequired
 from isacc.extensions import db
 from isacc.models import Outlet
 from isacc.web.pages import go, page
@@ -25,12 +25,14 @@ def index(store_id):
 
 def _form_page(outlet, form=None, problems=None, refresh=False):
     can_manage = current_user.role in ALLOWED_ROLES[Rule.STORE_MANAGE]
-    found, accurate_problem = None, None
+    found, accurate_problem, needs_connect = None, None, False
     if can_manage:
         try:
             found = mapping_logic.choices(g.store, refresh=refresh)
         except AccurateError as error:
             accurate_problem = error.told()
+            # Only the Connect page can fix these: the problem links there.
+            needs_connect = isinstance(error, NotConnected | ReconnectRequired)
     if form is None and found is not None:
         form = _current_values(outlet) or _flatten(mapping_logic.suggestions(outlet, found))
     methods = [m for m in (outlet.payment_methods or ["cash"]) if m != "isellerpay"]
@@ -43,6 +45,7 @@ def _form_page(outlet, form=None, problems=None, refresh=False):
         }
     return page("outlet.html", outlet=outlet, choices=found, options=options, form=form or {},
                 problems=problems or {}, accurate_problem=accurate_problem,
+                needs_connect=needs_connect,
                 can_manage=can_manage, methods=methods, labels=mapping_logic.FIELDS)
 
 

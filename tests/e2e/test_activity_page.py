@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from isacc.extensions import db
 from isacc.models import ActivityKind, Outlet, Role, Status, SyncActivity
@@ -215,3 +216,26 @@ def test_the_support_page_shows_new_failures_of_every_store_live(live_server, pa
     expect(row).to_contain_text("Toko B")
     expect(row).to_contain_text("Warehouse Gudang B is not in Accurate.")
     expect(table.locator("tbody tr")).to_have_count(3)
+
+
+def test_a_failed_rows_own_page_refreshes_it_without_javascript(live_server, browser, seeded):
+    store, owner = seeded
+    inv2 = db.session.scalar(select(SyncActivity.id).where(SyncActivity.source_number == "INV-2"))
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    try:
+        sign_in(plain, live_server, owner.email, PASSWORD)
+        plain.goto(f"{live_server}/stores/{store.id}/activity")
+        # Without JavaScript the "!" is a link to the row's own page.
+        plain.get_by_role("link", name="Why: INV-2").click()
+        row_page = f"{live_server}/stores/{store.id}/activity/{inv2}"
+        expect(plain).to_have_url(row_page)
+        plain.get_by_role("button", name="Refresh now").click()
+        expect(plain).to_have_url(row_page)
+        expect(plain.locator("#toasts")).to_contain_text("Sending 1 row again.")
+        expect(plain.locator(".facts .badge")).to_have_text("Pending")
+        expect(plain.get_by_role("button", name="Refresh now")).to_have_count(0)
+    finally:
+        context.close()
+    db.session.expire_all()
+    assert db.session.get(SyncActivity, inv2).status == Status.PENDING

@@ -1,9 +1,13 @@
 import re
 
+from flask import current_app
 from playwright.sync_api import expect
 
+from isacc.accurate import connection
 from isacc.demo import DEMO_LOGINS, build_demo
-from tests.accurate.conftest import sandbox_config
+from isacc.extensions import db
+from isacc.models import Store
+from tests.accurate.conftest import DATABASE, grant, sandbox_config
 from tests.e2e.conftest import sign_in
 
 OWNER_EMAIL, OWNER_PASSWORD = DEMO_LOGINS[0][:2]
@@ -29,3 +33,38 @@ def test_owner_connects_accurate_through_the_consent_page(app, live_server, sand
     expect(page.get_by_test_id("connection-state")).to_contain_text(
         "Connected to Kopi Nusantara")
     expect(page.locator('[data-step="connect"]')).to_have_class("done")
+
+
+def test_disconnect_asks_first_and_cancelling_keeps_the_connection(app, live_server, sandbox,
+                                                                   page):
+    # The test's own code runs in a twin app's context: both talk to the sandbox.
+    for config in (app.config, current_app.config):
+        config.update(sandbox_config(sandbox))
+    store = build_demo()
+    connection.save_token(store, grant(current_app.config))
+    connection.choose_database(store, DATABASE, "Kopi Nusantara")
+    sign_in(page, live_server, OWNER_EMAIL, OWNER_PASSWORD)
+    page.goto(f"{live_server}/stores/{store.id}/connect/")
+    detail = page.get_by_test_id("connection-detail")
+    expect(detail).to_contain_text("nothing already in Accurate is removed")
+    expect(detail).not_to_contain_text("Connecting opens Accurate's sign-in")
+
+    asked = []
+
+    def cancel(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", cancel)
+    page.evaluate("window.sameDocument = true")  # gone if the form was sent after all
+    page.get_by_role("button", name="Disconnect").click()
+    page.wait_for_load_state()
+    assert asked and "Syncing stops until you connect again" in asked[0]
+    assert page.evaluate("window.sameDocument") is True
+    db.session.expire_all()
+    assert db.session.get(Store, store.id).accurate is not None
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Disconnect").click()
+    expect(page.locator("#toasts")).to_contain_text("Disconnected from Accurate")
+    expect(detail).to_contain_text("not connected to Accurate yet")
