@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import case, func
+from sqlalchemy import Row, case, func
 
 from isacc.extensions import db
 from isacc.models import (
@@ -121,7 +121,7 @@ def sync_status(store_id: int) -> SyncStatus:
     )
 
 
-def _last_heard(store_id: int):
+def _last_heard(store_id: int) -> Row:
     """The newest iSeller event, the newest Accurate notice and the failed notices, in one
     round trip: the panel is polled, and each part is a walk down a (store, ...) index."""
     return db.session.execute(db.select(
