@@ -10,9 +10,11 @@ from flask_migrate import upgrade
 
 from isacc import create_app
 from isacc.config import INSTANCE
-from isacc.demo import DEMO_LOGINS, build_demo, demo_exists
+from isacc.demo import DEMO_LOGINS, DEMO_STORE_ID, build_demo, demo_exists
+from isacc.extensions import db
+from isacc.models import Store
 from isacc.redis_conn import redis_available
-from isacc.sandbox.settings import DEFAULTS
+from isacc.sandbox.settings import DEFAULTS, SEED_DATABASES, WEBHOOK_URL_ENV
 from jobs.worker import worker_command
 
 SANDBOX_USER, SANDBOX_PASSWORD = DEFAULTS["USER_EMAIL"], DEFAULTS["USER_PASSWORD"]
@@ -24,6 +26,21 @@ def _local_sandbox_port(account_url: str) -> str | None:
     if parts.hostname in ("127.0.0.1", "localhost") and parts.port:
         return str(parts.port)
     return None
+
+
+def demo_webhook_url(host: str, port: str) -> str:
+    """The demo store's Accurate webhook URL on this server. The sandbox sends its notices
+    there, so a purchase entered on the sandbox reaches isacc at once, as Accurate's would."""
+    token = db.session.scalar(
+        db.select(Store.webhook_token).where(Store.iseller_id == DEMO_STORE_ID))
+    # A server listening on every address is reached on this machine through loopback.
+    if host in ("", "0.0.0.0"):  # noqa: S104 - compared, not bound
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}/webhooks/accurate/{token}"
 
 
 def _interrupt(signum, frame):
@@ -39,6 +56,7 @@ def main() -> int:
         if not demo_exists():
             build_demo()
             print("Demo store created.")
+        webhook_url = demo_webhook_url(host, port)
         redis_up = redis_available()
         redis_url = app.config["REDIS_URL"]
 
@@ -53,6 +71,10 @@ def main() -> int:
     if sandbox_port:
         print(f"  Accurate sandbox at {app.config['ACCURATE_ACCOUNT_URL']} "
               f"(sign in there as {SANDBOX_USER} / {SANDBOX_PASSWORD})")
+        database_id, alias, _branches = SEED_DATABASES[0]
+        print(f"  Purchases entered at {app.config['ACCURATE_ACCOUNT_URL']}/sandbox/db/"
+              f"{database_id}/purchase reach the demo store at once when it is connected "
+              f"to {alias}")
     else:
         print(f"  Accurate: {app.config['ACCURATE_ACCOUNT_URL']}")
     print()
@@ -65,7 +87,8 @@ def main() -> int:
     if sandbox_port:
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "isacc.sandbox", "--host", host, "--port", sandbox_port,
-             "--data-dir", str(INSTANCE / "sandbox")]))
+             "--data-dir", str(INSTANCE / "sandbox")],
+            env={**os.environ, WEBHOOK_URL_ENV: webhook_url}))
     if redis_up:
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
             worker_command(redis_url, "--with-scheduler")))

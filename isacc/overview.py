@@ -6,17 +6,19 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import case, func
+from sqlalchemy import Row, case, func
 
 from isacc.extensions import db
 from isacc.models import (
     ConnectionStatus,
+    InboundEvent,
     Outlet,
     OutletMapping,
     Product,
     Status,
     Store,
     SyncActivity,
+    WebhookLog,
 )
 from isacc.products import sku_problems
 
@@ -88,6 +90,10 @@ class SyncStatus:
     counts: dict[Status, int]
     last_sync_at: datetime | None
     last_status: Status | None
+    # When each side last spoke: a webhook that went silent shows as an old time here.
+    last_event_at: datetime | None
+    last_notice_at: datetime | None
+    failed_notices: int
 
 
 def sync_status(store_id: int) -> SyncStatus:
@@ -104,11 +110,29 @@ def sync_status(store_id: int) -> SyncStatus:
         .order_by(SyncActivity.finished_at.desc())
         .limit(1)
     ).first()
+    heard = _last_heard(store_id)
     return SyncStatus(
         counts=counts,
         last_sync_at=last.finished_at if last else None,
         last_status=last.status if last else None,
+        last_event_at=heard.event_at,
+        last_notice_at=heard.notice_at,
+        failed_notices=heard.failed,
     )
+
+
+def _last_heard(store_id: int) -> Row:
+    """The newest iSeller event, the newest Accurate notice and the failed notices, in one
+    round trip: the panel is polled, and each part is a walk down a (store, ...) index."""
+    return db.session.execute(db.select(
+        db.select(func.max(InboundEvent.received_at))
+        .where(InboundEvent.store_id == store_id).scalar_subquery().label("event_at"),
+        db.select(func.max(WebhookLog.created_at))
+        .where(WebhookLog.store_id == store_id).scalar_subquery().label("notice_at"),
+        db.select(func.count()).select_from(WebhookLog)
+        .where(WebhookLog.store_id == store_id, WebhookLog.status == Status.FAILED)
+        .scalar_subquery().label("failed"),
+    )).one()
 
 
 @dataclass

@@ -12,6 +12,12 @@ import time
 import pytest
 import requests
 
+from isacc import devserver
+from isacc.demo import DEMO_STORE_ID, build_demo
+from isacc.extensions import db
+from isacc.models import Store
+from isacc.sandbox.__main__ import arguments
+from isacc.sandbox.settings import WEBHOOK_URL_ENV
 from tests.conftest import REDIS_TEST_URL
 
 
@@ -80,3 +86,62 @@ def test_launcher_serves_login_and_the_printed_owner_login_reaches_the_overview(
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(launcher.pid, signal.SIGKILL)
+
+
+class Child:
+    """A started process that is not: what the launcher asked for is kept."""
+
+    started: list = []
+
+    def __init__(self, argv, env=None):
+        self.argv, self.env = argv, env
+        Child.started.append(self)
+
+    def wait(self):
+        return 0
+
+    def terminate(self):
+        pass
+
+
+def test_the_launchers_sandbox_sends_its_webhooks_to_the_demo_store(app, monkeypatch, capsys):
+    monkeypatch.setattr(devserver, "create_app", lambda: app)
+    monkeypatch.setattr(devserver, "upgrade", lambda: None)  # the test database is migrated
+    monkeypatch.setattr(devserver, "redis_available", lambda: False)
+    monkeypatch.setattr(devserver.subprocess, "Popen", Child)
+    monkeypatch.setattr(devserver.signal, "signal", lambda *args: None)
+    monkeypatch.setitem(app.config, "ACCURATE_ACCOUNT_URL", "http://127.0.0.1:5999")
+    monkeypatch.setenv("ISACC_HOST", "0.0.0.0")  # noqa: S104 - never bound: no child starts
+    monkeypatch.setenv("ISACC_PORT", "5123")
+    monkeypatch.setattr(Child, "started", [])
+    assert devserver.main() == 0
+    [sandbox] = [c for c in Child.started if c.argv[1:3] == ["-m", "isacc.sandbox"]]
+    token = db.session.scalar(db.select(Store.webhook_token).where(
+        Store.iseller_id == DEMO_STORE_ID))
+    url = f"http://127.0.0.1:5123/webhooks/accurate/{token}"
+    # In the environment, not on the command line, where every user could read the token.
+    assert sandbox.env[WEBHOOK_URL_ENV] == url and token not in " ".join(sandbox.argv)
+    # ...where the sandbox's command line finds it.
+    monkeypatch.setenv(WEBHOOK_URL_ENV, sandbox.env[WEBHOOK_URL_ENV])
+    assert arguments(sandbox.argv[3:]).webhook_url == url
+    assert "/sandbox/db/101/purchase reach the demo store" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("host", "base"), [
+    ("127.0.0.1", "http://127.0.0.1:5000"),
+    ("0.0.0.0", "http://127.0.0.1:5000"),  # noqa: S104 - a URL is made, nothing is bound
+    ("::", "http://[::1]:5000"), ("192.168.1.5", "http://192.168.1.5:5000"),
+])
+def test_the_demo_webhook_url_is_reachable_from_this_machine(app, client, host, base):
+    store = build_demo()
+    url = devserver.demo_webhook_url(host, "5000")
+    assert url == f"{base}/webhooks/accurate/{store.webhook_token}"
+    # isacc knows the token: the demo store is found, and only its missing connection
+    # stops the notice (an unknown token would be 401).
+    path = url.removeprefix(base)
+    answer = client.post(path, json=[{"databaseId": 101, "type": "PURCHASE_INVOICE",
+                                      "uuid": "u", "timestamp": "25/11/2026 10:15:00",
+                                      "data": [{"purchaseInvoiceId": 1,
+                                                "purchaseInvoiceNo": "PI.1",
+                                                "action": "WRITE"}]}])
+    assert answer.status_code == 403 and "not connected" in answer.get_json()["error"]

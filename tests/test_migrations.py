@@ -30,6 +30,16 @@ def test_activity_table_has_the_filter_indexes(app):
             "ix_activity_store_kind_time", "ix_activity_store_time"} <= names
 
 
+def test_the_status_panel_finds_the_last_event_and_notice_by_index(app):
+    # Polled every few seconds per open overview: max(time) for one store is an index walk.
+    def indexes(table):
+        return {tuple(ix["column_names"]) for ix in inspect(db.engine).get_indexes(table)}
+
+    assert ("store_id", "received_at") in indexes("inbound_event")
+    assert ("store_id", "created_at", "id") in indexes("webhook_log")
+    assert ("store_id", "status", "created_at", "id") in indexes("webhook_log")
+
+
 def test_downgrade_to_nothing_and_back(app):
     db.session.remove()
     downgrade(revision="base")

@@ -162,7 +162,11 @@ class InboundEvent(db.Model):
     """An iSeller event already accepted, keyed by iSeller's own event id (idempotency)."""
 
     __tablename__ = "inbound_event"
-    __table_args__ = (UniqueConstraint("store_id", "event_id"),)
+    __table_args__ = (
+        UniqueConstraint("store_id", "event_id"),
+        # The overview's "last iSeller event", asked on every poll of its status panel.
+        Index("ix_inbound_event_store_time", "store_id", "received_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("store.id"))

@@ -103,6 +103,7 @@ def purchase(database_id: int):
             sandbox().webhooks.notice(database.id, kind, answer["r"])
     page = render_template(
         "sandbox_purchase.html", database=database, answer=answer,
+        webhook_sent=bool(sandbox().webhooks.url),
         vendors=database.all("vendor"), warehouses=database.all("warehouse"),
         branches=database.all("branch"), today=time.strftime("%d/%m/%Y"))
     return page, 200 if answer is None or answer["s"] else 400

@@ -26,6 +26,9 @@ DEFAULTS = {
     # Where webhooks go (isacc's endpoint); empty: recorded for webhook-history.do only.
     "WEBHOOK_URL": "",
 }
+# The environment variable `python -m isacc.sandbox` takes WEBHOOK_URL from: the URL carries a
+# store's webhook token, which a command line would show to every user of the machine.
+WEBHOOK_URL_ENV = "SANDBOX_WEBHOOK_URL"
 
 # The databases a new sandbox starts with: (id, alias, branches).
 SEED_DATABASES = [

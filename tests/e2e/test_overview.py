@@ -1,8 +1,12 @@
 import re
 
 from playwright.sync_api import expect
+from sqlalchemy import func, select
 
 from isacc.demo import DEMO_LOGINS, build_demo
+from isacc.extensions import db
+from isacc.formatting import local_time
+from isacc.models import InboundEvent, Status, WebhookLog
 from tests.e2e.conftest import sign_in
 
 OWNER_EMAIL, OWNER_PASSWORD = DEMO_LOGINS[0][:2]
@@ -59,3 +63,26 @@ def test_wrong_password_shows_one_plain_message(live_server, page):
     sign_in(page, live_server, OWNER_EMAIL, "not-the-password")
     expect(page.get_by_test_id("login-error")).to_have_text("Wrong e-mail or password.")
     expect(page).to_have_url(re.compile(r"/login$"))
+
+
+def test_the_status_panel_shows_when_each_side_last_spoke_and_failed_notices(live_server, page):
+    store = build_demo()
+    last_event = db.session.scalar(select(func.max(InboundEvent.received_at)))
+    sign_in(page, live_server, OWNER_EMAIL, OWNER_PASSWORD)
+    panel = page.get_by_test_id("sync-status")
+    # The demo's trade came in as iSeller events; Accurate has sent nothing yet.
+    expect(panel.get_by_test_id("last-iseller-event")).to_have_text(
+        local_time(last_event, "Asia/Jakarta"))
+    expect(panel).to_contain_text(re.compile(r"Last Accurate notice:\s*none yet"))
+    expect(panel.get_by_test_id("failed-notices")).to_have_count(0)
+    # A notice that failed shows up on the next poll, with a way to the failed rows.
+    db.session.add(WebhookLog(store_id=store.id, event_type="RECEIVE_ITEM", dedupe_key="e2e-1",
+                              accurate_number="RI-1", payload={}, status=Status.FAILED,
+                              reason="Warehouse X is not mapped."))
+    db.session.commit()
+    expect(panel.get_by_test_id("last-accurate-notice")).to_be_visible()
+    failed = panel.get_by_test_id("failed-notices")
+    expect(failed).to_have_text("1 notice failed")
+    failed.click()
+    expect(page).to_have_url(f"{live_server}/stores/{store.id}/webhooks?status=failed")
+    expect(page.locator("#webhook-rows tr[data-status]")).to_have_count(1)
