@@ -32,6 +32,9 @@ class Page:
     next_cursor: str | None
     # A window that reached WINDOW_CAP: older rows are reached by cursor, not by growing it.
     full: bool = False
+    # What each pending row waits for, by row id (isacc.sync.waiting), filled in by the page
+    # that shows it: it depends on other rows, so the fingerprint takes it in too.
+    waits: dict = field(default_factory=dict)
 
     @property
     def through(self) -> str | None:
@@ -43,7 +46,9 @@ class Page:
         """Changes whenever anything shown changes; a poll with an equal one has nothing new."""
         digest = hashlib.blake2b(digest_size=8)
         for row in self.rows:
-            digest.update(f"{row.id}:{row.status}:{row.attempts}:{row.updated_at}|".encode())
+            wait = self.waits.get(row.id)
+            digest.update(f"{row.id}:{row.status}:{row.attempts}:{row.updated_at}:"
+                          f"{wait.key if wait else ''}|".encode())
         digest.update((self.next_cursor or "").encode())
         return digest.hexdigest()
 

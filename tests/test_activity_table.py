@@ -5,14 +5,17 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from freezegun import freeze_time
+from sqlalchemy import event as sql_events
 from sqlalchemy import select
+from sqlalchemy.engine import Engine
 
 from isacc.access import ALLOWED_ROLES, Rule
 from isacc.activity_log import Filters, read_window
 from isacc.extensions import db
-from isacc.models import ActivityKind, Outlet, Role, Status, SyncActivity, WebhookLog
+from isacc.models import ActivityKind, Outlet, Role, Status, SyncActivity, SyncMode, WebhookLog
 from isacc.overview import documents_per_day
-from tests.conftest import csrf_from, login, make_store, make_user
+from tests.conftest import csrf_from, login, make_store, make_user, post_event
 
 DAY = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 10:00 in Jakarta
 
@@ -344,3 +347,163 @@ def test_only_those_allowed_to_refresh_see_the_rows_refresh(table, monkeypatch):
     assert client.post(f"/stores/{store.id}/activity/refresh",
                        data={"one": inv2, "back": "row", "csrf_token": csrf_from(page)}
                        ).status_code == 403
+
+
+def text_of(html: str) -> str:
+    """What a reader sees: tags dropped, white space squeezed."""
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def invoice_and_receipt(store, invoice_status, *, invoice_number="INV-5"):
+    """An invoice and the receipt that waits for it (as plan_sales_order makes them)."""
+    invoice = add_row(store, invoice_number, status=invoice_status, at=DAY)
+    invoice.accurate_number = invoice_number
+    if invoice_status == Status.FAILED:
+        invoice.reason = "Item X is not in Accurate."
+    receipt = SyncActivity(store_id=store.id, kind=ActivityKind.SALES_RECEIPT,
+                           source_kind="sales_payment", source_id=next(SOURCE_IDS),
+                           source_number=f"{invoice_number}-1", source_at=DAY,
+                           accurate_number=f"{invoice_number}-1", status=Status.PENDING,
+                           waits_for=invoice, due_at=DAY, created_at=DAY + timedelta(hours=1))
+    db.session.add(receipt)
+    db.session.commit()
+    return invoice, receipt
+
+
+def test_a_receipt_waiting_on_a_failed_invoice_says_so_in_the_row_dialog_and_page(table):
+    client, store, _ = table
+    invoice, receipt = invoice_and_receipt(store, Status.FAILED)
+    hx = {"HX-Request": "true"}
+    rows = client.get(f"/stores/{store.id}/activity", headers=hx).get_data(as_text=True)
+    row = re.search(rf'<tr data-testid="activity-{receipt.id}".*?</tr>', rows, re.S)[0]
+    assert "Waits for sales invoice INV-5, which failed." in text_of(row)
+    assert f'href="/stores/{store.id}/activity/{invoice.id}"' in row  # the number is a link
+    assert 'aria-label="Why: INV-5-1"' in row  # its dialog opens from the row
+    dialog = text_of(client.get(f"/stores/{store.id}/activity/{receipt.id}/reason",
+                                headers=hx).get_data(as_text=True))
+    assert "Waits for sales invoice INV-5, which failed." in dialog
+    assert "Fix and refresh the document it waits for" in dialog
+    assert "No problem recorded" not in dialog and "tries again by itself" not in dialog
+    detail = text_of(client.get(f"/stores/{store.id}/activity/{receipt.id}").get_data(
+        as_text=True))
+    assert "WhyWaits for sales invoice INV-5, which failed." in detail
+    # In Bahasa Indonesia too.
+    rows = client.get(f"/stores/{store.id}/activity", headers={**hx, "Accept-Language": "id"})
+    assert "Menunggu faktur penjualan INV-5, yang gagal." in text_of(rows.get_data(as_text=True))
+
+
+def test_a_row_tried_already_keeps_its_reason_and_a_done_dependency_is_not_waited_for(table):
+    client, store, _ = table
+    invoice, receipt = invoice_and_receipt(store, Status.SUCCESS)
+    retrying = add_row(store, "INV-6")
+    retrying.attempts, retrying.reason = 2, "Accurate did not answer: trying again."
+    retrying.due_at = datetime.now(UTC) + timedelta(minutes=5)
+    db.session.commit()
+    rows = text_of(client.get(f"/stores/{store.id}/activity",
+                              headers={"HX-Request": "true"}).get_data(as_text=True))
+    assert "Waits for" not in rows and "Goes at" not in rows
+    dialog = text_of(client.get(f"/stores/{store.id}/activity/{retrying.id}/reason",
+                                headers={"HX-Request": "true"}).get_data(as_text=True))
+    assert "Accurate did not answer: trying again." in dialog and "tries again" in dialog
+
+
+def test_the_open_table_redraws_when_the_row_waited_for_fails(table):
+    client, store, _ = table
+    invoice, receipt = invoice_and_receipt(store, Status.PENDING)
+    hx = {"HX-Request": "true"}
+    # Only receipts are shown: the invoice itself is not in the window.
+    body = client.get(f"/stores/{store.id}/activity?type=sales_receipt").get_data(as_text=True)
+    assert "Waits for sales invoice INV-5, which is still pending." in text_of(body)
+    poll = live_url(body)
+    assert client.get(poll, headers=hx).status_code == 204
+    invoice.status, invoice.reason = Status.FAILED, "Item X is not in Accurate."
+    db.session.commit()
+    changed = client.get(poll, headers=hx)
+    assert changed.status_code == 200
+    assert "Waits for sales invoice INV-5, which failed." in text_of(
+        changed.get_data(as_text=True))
+
+
+def test_the_rows_waited_for_are_read_in_one_query_for_the_whole_page(table):
+    client, store, _ = table
+
+    def queries() -> tuple[int, int]:
+        """How many queries the page took (on any engine: the app is not the test's twin),
+        and how many rows said what they wait for."""
+        seen = []
+
+        def count(*_):
+            seen.append(1)
+        sql_events.listen(Engine, "before_cursor_execute", count)
+        try:
+            body = client.get(f"/stores/{store.id}/activity?type=sales_receipt",
+                              headers={"HX-Request": "true"}).get_data(as_text=True)
+        finally:
+            sql_events.remove(Engine, "before_cursor_execute", count)
+        return len(seen), text_of(body).count("Waits for sales invoice")
+
+    invoice_and_receipt(store, Status.FAILED, invoice_number="INV-100")
+    few, shown = queries()
+    assert shown == 1
+    for n in range(101, 121):
+        invoice_and_receipt(store, Status.FAILED, invoice_number=f"INV-{n}")
+    many, shown = queries()
+    assert few > 0 and shown == 21 and many == few
+
+
+SCHEDULED_NOW = "2026-11-24T03:15:00Z"  # 11:15 in Makassar
+
+
+@freeze_time(SCHEDULED_NOW)
+def test_a_scheduled_row_says_when_it_goes_in_the_stores_zone(app, client):
+    store = make_store("Toko M", timezone="Asia/Makassar", sync_mode=SyncMode.SCHEDULED,
+                       sync_times=["13:00"])
+    owner = make_user(Role.OWNER, store)
+    row = add_row(store, "INV-S")
+    row.due_at = datetime(2026, 11, 24, 5, 0, tzinfo=UTC)  # 13:00 in Makassar
+    db.session.commit()
+    login(client, owner.email)
+    hx = {"HX-Request": "true"}
+    body = client.get(f"/stores/{store.id}/activity").get_data(as_text=True)
+    assert "Goes at 24 Nov 2026 13:00." in text_of(body)
+    dialog = text_of(client.get(f"/stores/{store.id}/activity/{row.id}/reason",
+                                headers=hx).get_data(as_text=True))
+    assert "Goes at 24 Nov 2026 13:00." in dialog and "at the sync time set in Settings" in dialog
+    poll = live_url(body)
+    assert client.get(poll, headers=hx).status_code == 204
+    with freeze_time("2026-11-24T05:00:01Z"):
+        # Its time came: the table says so at the next poll, though the row did not change.
+        later = client.get(poll, headers=hx)
+        assert later.status_code == 200 and "Goes at" not in later.get_data(as_text=True)
+
+
+@freeze_time("2026-11-24T03:15:00Z")
+def test_a_row_waiting_for_its_shift_to_close_names_the_shift(app, client):
+    store = make_store("Toko S", sync_mode=SyncMode.SHIFT_CLOSE)
+    owner = make_user(Role.OWNER, store)
+    db.session.commit()
+    post_event(client, store, "outlets", {"event_id": "o", "outlet": {"id": "OUT-1",
+                                                                        "name": "Kemang"}})
+    post_event(client, store, "shifts/open", {"event_id": "s-open", "shift": {
+        "id": "SH-1", "outlet_id": "OUT-1", "register_name": "Kasir 2",
+        "opened_at": "2026-11-24T01:00:00Z"}})
+    answer = post_event(client, store, "sales-orders", {"event_id": "e1", "order": {
+        "id": "e1", "number": "INV-e1", "outlet_id": "OUT-1",
+        "ordered_at": "2026-11-24T03:00:00Z", "shift_id": "SH-1",
+        "lines": [{"sku": "K-1", "name": "Kopi", "quantity": 1, "unit_price": 1000}],
+        "payments": [{"method": "cash", "amount": 1000}]}})
+    invoice_id, receipt_id = answer.get_json()["activities"]
+    login(client, owner.email)
+    body = client.get(f"/stores/{store.id}/activity", headers={"HX-Request": "true"})
+    row = re.search(rf'<tr data-testid="activity-{invoice_id}".*?</tr>',
+                    body.get_data(as_text=True), re.S)[0]
+    assert ("Goes when the shift on register Kasir 2 (opened 24 Nov 2026 08:00) closes."
+            in text_of(row))
+    dialog = text_of(client.get(f"/stores/{store.id}/activity/{invoice_id}/reason",
+                                headers={"HX-Request": "true"}).get_data(as_text=True))
+    assert "Goes when the shift on register Kasir 2" in dialog
+    assert "once the shift is closed in iSeller" in dialog
+    # The receipt waits for the invoice first: that is what it names.
+    receipt = re.search(rf'<tr data-testid="activity-{receipt_id}".*?</tr>',
+                        body.get_data(as_text=True), re.S)[0]
+    assert "Waits for sales invoice INV-e1, which is still pending." in text_of(receipt)

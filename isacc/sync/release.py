@@ -1,7 +1,8 @@
 """Making waiting activities due: when a register shift closes, and when the store's settings
 change (a new sync mode applies to what is already pending)."""
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
+from sqlalchemy.orm import aliased
 
 from isacc.extensions import db
 from isacc.models import (
@@ -19,15 +20,23 @@ from isacc.models.base import utcnow
 from isacc.sync.plan import customer_number
 from isacc.sync.schedule import due_at
 
-SHIFT_SOURCES = {"sales_order": SalesOrder, "sales_payment": SalesPayment, "deposit": Deposit}
 
-
-def _shift_of(activity: SyncActivity) -> RegisterShift | None:
-    model = SHIFT_SOURCES.get(activity.source_kind)
-    if model is None:
-        return None
-    source = db.session.get(model, activity.source_id)
-    return source.order.shift if model is SalesPayment else source.shift
+def shifts_query():
+    """(activity id, its register shift) for activities whose source was taken in a shift: a
+    sales order, one of its payments, or a deposit. Callers add which activities; one query
+    however many there are."""
+    paid = aliased(SalesOrder)
+    of = SyncActivity.source_id
+    return (
+        db.select(SyncActivity.id, RegisterShift).select_from(SyncActivity)
+        .outerjoin(SalesOrder, (SyncActivity.source_kind == "sales_order") & (SalesOrder.id == of))
+        .outerjoin(SalesPayment,
+                   (SyncActivity.source_kind == "sales_payment") & (SalesPayment.id == of))
+        .outerjoin(paid, paid.id == SalesPayment.order_id)
+        .outerjoin(Deposit, (SyncActivity.source_kind == "deposit") & (Deposit.id == of))
+        .join(RegisterShift, RegisterShift.id == func.coalesce(
+            SalesOrder.shift_id, paid.shift_id, Deposit.shift_id))
+    )
 
 
 def release_shift(store: Store, shift: RegisterShift) -> list[SyncActivity]:
@@ -66,10 +75,11 @@ def replan_pending(store: Store) -> int:
     """Recompute when each pending activity may go under the store's current settings."""
     now = utcnow()
     changed = 0
-    for activity in db.session.scalars(db.select(SyncActivity).where(
-            SyncActivity.store_id == store.id, SyncActivity.status == Status.PENDING,
-            SyncActivity.attempts == 0)):
-        due = due_at(store, activity.kind, now, _shift_of(activity))
+    untried = (SyncActivity.store_id == store.id, SyncActivity.status == Status.PENDING,
+               SyncActivity.attempts == 0)
+    shifts = dict(db.session.execute(shifts_query().where(*untried)).all())
+    for activity in db.session.scalars(db.select(SyncActivity).where(*untried)):
+        due = due_at(store, activity.kind, now, shifts.get(activity.id))
         already_due = activity.due_at is not None and activity.due_at <= now
         if due is not None and due <= now and already_due:
             continue  # still "now": keep its place in the queue

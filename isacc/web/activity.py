@@ -22,8 +22,10 @@ from isacc.activity_log import EPOCH, MICROSECOND, Filters, page_query
 from isacc.extensions import db
 from isacc.i18n import kind_label
 from isacc.models import ActivityKind, Outlet, Status, SyncActivity, WebhookLog
+from isacc.models.base import utcnow
 from isacc.sync.lanes import enqueue_lane
 from isacc.sync.refresh import progress, refresh
+from isacc.sync.waiting import waiting
 from isacc.web.live import read_table, unchanged
 from isacc.web.pages import go, is_htmx, page
 from isacc.webhooks.events import EVENTS as WEBHOOK_EVENTS
@@ -40,12 +42,17 @@ def _outlets():
         db.select(Outlet).where(Outlet.store_id == g.store.id).order_by(Outlet.name)).all()
 
 
+def _waiting_of(activity: SyncActivity):
+    return waiting([activity], utcnow()).get(activity.id)
+
+
 @bp.route("/activity")
 @allow(Rule.STORE_VIEW)
 def index(store_id):
     filters = Filters.from_args(request.args, KINDS)
     rows, live = read_table(SyncActivity, store_id=g.store.id, filters=filters,
                             zone=g.store.timezone)
+    rows.waits = waiting(rows.rows, utcnow())
     if unchanged(rows):
         return "", 204
     return page("activity.html", "partials/activity_rows.html", page_=rows, live=live,
@@ -133,7 +140,8 @@ def refresh_progress(store_id):
 @bp.route("/activity/<int:activity_id>")
 @allow(Rule.STORE_VIEW)
 def show(store_id, activity_id):
-    return page("activity_detail.html", activity=in_store(SyncActivity, activity_id),
+    activity = in_store(SyncActivity, activity_id)
+    return page("activity_detail.html", activity=activity, wait=_waiting_of(activity),
                 can_refresh=_can_refresh())
 
 
@@ -143,7 +151,8 @@ def reason(store_id, activity_id):
     """The reason dialog's content; without htmx, the row's own page says the same."""
     activity = in_store(SyncActivity, activity_id)
     return page("activity_detail.html", "partials/reason_dialog.html", activity=activity,
-                row=activity, title=f"{kind_label(activity.kind)} {activity.source_number or ''}",
+                row=activity, wait=_waiting_of(activity),
+                title=f"{kind_label(activity.kind)} {activity.source_number or ''}",
                 can_refresh=_can_refresh())
 
 

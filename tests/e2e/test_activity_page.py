@@ -161,6 +161,28 @@ def test_a_failure_reads_in_bahasa_indonesia_with_accurates_own_words(
     expect(page.get_by_test_id("reason")).to_have_text("Barang NEW-78 tidak ada di Accurate.")
 
 
+def test_a_receipt_waiting_on_a_failed_invoice_says_for_which_in_its_dialog(
+        app, client, sandbox, live_server, page):
+    shop, invoice_id = failed_invoice(client, sandbox, live_server, page, "INV-79", "NEW-79")
+    receipt_id = db.session.scalar(db.select(SyncActivity.id).where(
+        SyncActivity.waits_for_id == invoice_id))
+    page.goto(f"{live_server}/stores/{shop.store.id}/activity")
+    row = page.get_by_test_id(f"activity-{receipt_id}")
+    expect(row).to_have_attribute("data-status", "pending")
+    expect(row.get_by_test_id("waiting")).to_have_text(
+        "Waits for sales invoice INV-79, which failed.")
+    row.get_by_role("link", name="Why: INV-79-1").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_test_id("reason")).to_have_text(
+        "Waits for sales invoice INV-79, which failed.")
+    expect(dialog.get_by_test_id("next-step")).to_contain_text(
+        "Fix and refresh the document it waits for")
+    expect(dialog).not_to_contain_text("No problem recorded")
+    # The invoice it names is one click away, with its own reason.
+    dialog.get_by_role("link", name="sales invoice INV-79").click()
+    expect(page.get_by_test_id("reason")).to_contain_text("NEW-79")
+
+
 def test_a_row_from_an_inbound_event_appears_in_the_open_table(
         app, client, sandbox, live_server, page):
     shop = Shop(client, setup_shop(client, sandbox), sandbox)

@@ -109,3 +109,19 @@ def test_a_settings_change_applies_to_what_is_pending(client, store):
     db.session.commit()
     expected = datetime(2026, 11, 24, 5, 0, tzinfo=UTC)
     assert {a.due_at for a in activities(ActivityKind.SALES_INVOICE)} == {expected}
+
+
+@freeze_time(NOW)
+def test_a_switch_to_shift_close_holds_what_is_pending_of_an_open_shift(client, store):
+    post_event(client, store, "shifts/open", {"event_id": "s-open", "shift": {
+        "id": "SH-1", "outlet_id": "OUT-1", "opened_at": NOW}})
+    send_order(client, store, "e1", shift_id="SH-1")
+    send_order(client, store, "e2")  # taken outside any shift: nothing to wait for
+    store.sync_mode = SyncMode.SHIFT_CLOSE
+    assert replan_pending(store) == 2  # the invoice and the receipt of e1
+    db.session.commit()
+    held = {a.source_number: a.due_at for kind in (ActivityKind.SALES_INVOICE,
+                                                   ActivityKind.SALES_RECEIPT)
+            for a in activities(kind)}
+    assert held == {"INV-e1": None, "INV-e1-1": None,
+                    "INV-e2": datetime.now(UTC), "INV-e2-1": datetime.now(UTC)}
