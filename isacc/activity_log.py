@@ -110,6 +110,11 @@ class Filters:
                     found.ignored.append(name)
         return found
 
+    @property
+    def reversed(self) -> bool:
+        """A "from" day after the "to" day: nothing can match, and the reader should know why."""
+        return self.start is not None and self.end is not None and self.start > self.end
+
     def args(self) -> dict:
         """The filters as URL arguments (for links and the next page)."""
         values = {"status": self.status.value if self.status else None,

@@ -68,6 +68,17 @@ def test_unreadable_filters_are_named_not_fatal(table):
     assert "Ignored filters that could not be read: status, start." in page.get_data(as_text=True)
 
 
+def test_a_from_day_after_the_to_day_is_pointed_out(table):
+    client, store, _ = table
+    for path in ("activity", "webhooks"):
+        swapped = client.get(f"/stores/{store.id}/{path}?start=2026-11-22&end=2026-11-21",
+                             headers={"HX-Request": "true"}).get_data(as_text=True)
+        assert "The “From” day is after the “To” day." in swapped
+        right = client.get(f"/stores/{store.id}/{path}?start=2026-11-21&end=2026-11-22",
+                           headers={"HX-Request": "true"}).get_data(as_text=True)
+        assert "reversed-dates" not in right
+
+
 def test_refresh_selected_and_all_failed_matching_the_filters(table):
     client, store, outlets = table
     page = client.get(f"/stores/{store.id}/activity").get_data(as_text=True)

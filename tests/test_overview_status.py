@@ -4,6 +4,8 @@ import re
 
 import pytest
 from freezegun import freeze_time
+from sqlalchemy import event as sql_events
+from sqlalchemy.engine import Engine
 
 from isacc.extensions import db
 from isacc.models import InboundEvent, Role, Status, WebhookLog
@@ -114,3 +116,21 @@ def test_a_new_event_or_notice_changes_the_polled_panel(panel):
     db.session.commit()
     changed = client.get(poll, headers=HX).get_data(as_text=True)
     assert 'data-testid="last-accurate-notice"' in changed
+
+
+def test_the_poll_reads_only_what_the_panel_shows(panel):
+    """The checklist is not part of the polled panel: a poll does not read products for it."""
+    client, store, _ = panel
+    read = []
+
+    def keep(conn, cursor, statement, *args):
+        read.append(statement)
+
+    sql_events.listen(Engine, "before_cursor_execute", keep)
+    try:
+        assert client.get(f"/stores/{store.id}/status", headers=HX).status_code == 200
+    finally:
+        sql_events.remove(Engine, "before_cursor_execute", keep)
+    assert read and not [s for s in read if re.search(r"\bFROM product\b", s)]
+    assert "Check and export products" in client.get(f"/stores/{store.id}/status").get_data(
+        as_text=True)  # the whole page, without htmx, still has it

@@ -34,7 +34,10 @@ def show(store_id):
 def status(store_id):
     """The status panel, polled by the overview; 204 when nothing in it changed."""
     panel = _status_panel()
-    if is_htmx() and request.args.get("v") == panel["v"]:
-        return "", 204
-    return page("overview.html", "partials/sync_status.html", steps=setup_checklist(g.store),
-                **panel)
+    if is_htmx():
+        # The poll swaps the panel alone: the checklist (which reads SKU problems) is not shown.
+        if request.args.get("v") == panel["v"]:
+            return "", 204
+        return page("overview.html", "partials/sync_status.html", **panel)
+    return page("overview.html", steps=setup_checklist(g.store),
+                webhook_warning=renewal_warning(g.store), **panel)
