@@ -15,24 +15,24 @@ from isacc.web.pages import go, page
 bp = Blueprint("support", __name__, url_prefix="/support")
 
 
-def _failures(model, template: str, rows_partial: str):
+def _failures(model, rows_partial: str):
     filters = Filters(status=Status.FAILED)
     rows, live = read_table(model, store_id=None, filters=filters, zone="UTC")
     if unchanged(rows):
         return "", 204
-    return page(template, rows_partial, page_=rows, live=live, filters=filters)
+    return page("support.html", rows_partial, page_=rows, live=live, filters=filters)
 
 
 @bp.route("/")
 @allow(Rule.STAFF)
 def index():
-    return _failures(SyncActivity, "support.html", "partials/support_rows.html")
+    return _failures(SyncActivity, "partials/support_rows.html")
 
 
 @bp.route("/webhooks")
 @allow(Rule.STAFF)
 def webhooks():
-    return _failures(WebhookLog, "support_webhooks.html", "partials/support_webhook_rows.html")
+    return _failures(WebhookLog, "partials/support_webhook_rows.html")
 
 
 def _chosen(field: str) -> list[int]:
