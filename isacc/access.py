@@ -68,14 +68,6 @@ def check_every_route_has_a_rule(app) -> None:
             f"routes with a store_id but no store rule: {', '.join(sorted(unguarded))}")
 
 
-def visible_stores(user):
-    """A select() of the stores a user may see."""
-    query = db.select(Store).order_by(Store.name)
-    if user.role == Role.OWNER:
-        query = query.where(Store.id == user.store_id)
-    return query
-
-
 def can_see_store(user, store_id: int) -> bool:
     return user.is_staff or user.store_id == store_id
 

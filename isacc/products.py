@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from sqlalchemy import func
 
 from isacc.extensions import db
+from isacc.listing import Listing, paged
 from isacc.models import Outlet, OutletMapping, Product, ProductStock
 
 PAGE_SIZE = 100
@@ -51,38 +52,14 @@ def sku_problems(store_id: int) -> SkuProblems:
     return SkuProblems(missing=list(missing), duplicated=duplicated)
 
 
-@dataclass
-class ProductPage:
-    products: list[Product]
-    total: int
-    page: int
-    search: str
-
-    @property
-    def first(self) -> int:
-        return (self.page - 1) * PAGE_SIZE + 1 if self.products else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.products) - 1 if self.products else 0
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
-
-
-def product_page(store_id: int, search: str = "", page: int = 1) -> ProductPage:
+def product_page(store_id: int, search: str = "", page: int = 1) -> Listing:
     """A page of the store's products by name, those whose name or SKU contains `search`."""
     query = db.select(Product).where(Product.store_id == store_id)
     search = search.strip()
     if search:
         query = query.where(Product.name.icontains(search, autoescape=True)
                             | Product.sku.icontains(search, autoescape=True))
-    total = db.session.scalar(db.select(func.count()).select_from(query.subquery()))
-    page = min(max(page, 1), max(1, -(-total // PAGE_SIZE)))
-    products = db.session.scalars(query.order_by(Product.name, Product.id)
-                                  .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return ProductPage(list(products), total, page, search)
+    return paged(query.order_by(Product.name, Product.id), page, PAGE_SIZE, search)
 
 
 def stock_left_out(store_id: int) -> list[tuple[str, int]]:

@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 from isacc.crypto import new_secret
 from isacc.extensions import db
 from isacc.field_errors import FieldErrors
-from isacc.models import ConnectionStatus, Role, Store, User
+from isacc.listing import Listing, paged
+from isacc.models import ConnectionStatus, Outlet, Role, Status, Store, SyncActivity, User
 
 # The zones of Indonesia, the first the default (Asia/Jakarta, as the product says).
 TIMEZONES = {
@@ -90,10 +91,15 @@ def replace_webhook_token(store: Store) -> str:
     return store.webhook_token
 
 
+STORES_PER_PAGE = 50
+
+
 @dataclass
 class StoreRow:
     store: Store
     owners: int
+    outlets: int
+    failed: int
 
     @property
     def connected(self) -> bool:
@@ -102,11 +108,27 @@ class StoreRow:
                     and connection.has_database)
 
 
-def store_rows() -> list[StoreRow]:
-    """Every store, by name, with how many owners it has (one query for the counts)."""
-    owners = (db.select(User.store_id, func.count().label("owners"))
-              .where(User.role == Role.OWNER).group_by(User.store_id).subquery())
-    query = (db.select(Store, func.coalesce(owners.c.owners, 0))
+def _count_by_store(column, *where):
+    return (db.select(column.label("store_id"), func.count().label("n")).where(*where)
+            .group_by(column).subquery())
+
+
+def store_page(search: str = "", page: int = 1) -> Listing:
+    """A page of the stores by name (those whose name or iSeller id contains `search`), each
+    with how many owners, outlets and failed syncs it has, in one query."""
+    owners = _count_by_store(User.store_id, User.role == Role.OWNER)
+    outlets = _count_by_store(Outlet.store_id)
+    failed = _count_by_store(SyncActivity.store_id, SyncActivity.status == Status.FAILED)
+    query = (db.select(Store, *(func.coalesce(counted.c.n, 0)
+                                for counted in (owners, outlets, failed)))
              .outerjoin(owners, owners.c.store_id == Store.id)
+             .outerjoin(outlets, outlets.c.store_id == Store.id)
+             .outerjoin(failed, failed.c.store_id == Store.id)
              .options(selectinload(Store.accurate)).order_by(Store.name, Store.id))
-    return [StoreRow(store, count) for store, count in db.session.execute(query)]
+    search = search.strip()
+    if search:
+        query = query.where(Store.name.icontains(search, autoescape=True)
+                            | Store.iseller_id.icontains(search, autoescape=True))
+    listing = paged(query, page, STORES_PER_PAGE, search)
+    listing.items = [StoreRow(*row) for row in listing.items]
+    return listing

@@ -40,7 +40,8 @@ def index():
 @bp.route("/stores")
 @allow(Rule.ADMIN)
 def stores():
-    return page("admin/stores.html", rows=store_logic.store_rows())
+    return page("admin/stores.html", listing=store_logic.store_page(
+        request.args.get("q", "")[:100], request.args.get("page", 1, type=int)))
 
 
 @bp.route("/stores/new")
