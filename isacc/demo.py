@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from isacc.extensions import db
 from isacc.inbound.schemas import EVENTS
-from isacc.models import Role, Store
+from isacc.models import Outlet, Product, Role, Store
+from isacc.products import item_rows, sku_problems, workbook
 from isacc.stores import create_store
 from isacc.sync.ingest import ingest
 from isacc.users import create_user
@@ -49,8 +50,32 @@ CUSTOMERS = [
 MDR_RATE = Decimal("0.007")  # iSellerPay's fee on card and QRIS payments
 
 
+# The Accurate warehouse of each demo outlet (the sandbox starts with these warehouses).
+DEMO_WAREHOUSES = {"Kemang": "Gudang Kemang", "Senopati": "Gudang Senopati",
+                   "Bandung Dago": "Gudang Dago"}
+
+
+def items_for_accurate(store: Store, as_of: datetime) -> bytes:
+    """The demo's products that have a SKU of their own, with opening stock, as an Accurate
+    import file: what the shop imported after its first export, so that `make run`'s sandbox
+    books can take the demo's sales. Products with SKU problems stay out, as the export
+    would refuse them, so their sales fail with a reason to fix."""
+    problems = sku_problems(store.id)
+    unsound = {p.id for p in problems.missing} | {
+        p.id for group in problems.duplicated.values() for p in group}
+    products = [p for p in db.session.scalars(db.select(Product).where(
+        Product.store_id == store.id).order_by(Product.sku)) if p.id not in unsound]
+    warehouses = {outlet.id: DEMO_WAREHOUSES[outlet.name] for outlet in db.session.scalars(
+        db.select(Outlet).where(Outlet.store_id == store.id))}
+    return workbook(item_rows(store, products, warehouses, as_of))
+
+
+def demo_store() -> Store | None:
+    return db.session.scalar(db.select(Store).where(Store.iseller_id == DEMO_STORE_ID))
+
+
 def demo_exists() -> bool:
-    return db.session.scalar(db.select(Store).where(Store.iseller_id == DEMO_STORE_ID)) is not None
+    return demo_store() is not None
 
 
 def build_demo(now: datetime | None = None) -> Store:

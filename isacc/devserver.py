@@ -10,14 +10,15 @@ from flask_migrate import upgrade
 
 from isacc import create_app
 from isacc.config import INSTANCE
-from isacc.demo import DEMO_LOGINS, DEMO_STORE_ID, build_demo, demo_exists
-from isacc.extensions import db
-from isacc.models import Store
+from isacc.demo import DEMO_LOGINS, build_demo, demo_exists, demo_store, items_for_accurate
+from isacc.models.base import utcnow
 from isacc.redis_conn import redis_available
 from isacc.sandbox.settings import DEFAULTS, SEED_DATABASES, WEBHOOK_URL_ENV
 from jobs.worker import worker_command
 
 SANDBOX_USER, SANDBOX_PASSWORD = DEFAULTS["USER_EMAIL"], DEFAULTS["USER_PASSWORD"]
+# The demo's items as an Accurate import file: the sandbox's first database starts with them.
+DEMO_ITEMS = INSTANCE / "demo-items.xlsx"
 
 
 def _local_sandbox_port(account_url: str) -> str | None:
@@ -31,8 +32,7 @@ def _local_sandbox_port(account_url: str) -> str | None:
 def demo_webhook_url(host: str, port: str) -> str:
     """The demo store's Accurate webhook URL on this server. The sandbox sends its notices
     there, so a purchase entered on the sandbox reaches isacc at once, as Accurate's would."""
-    token = db.session.scalar(
-        db.select(Store.webhook_token).where(Store.iseller_id == DEMO_STORE_ID))
+    token = demo_store().webhook_token
     # A server listening on every address is reached on this machine through loopback.
     if host in ("", "0.0.0.0"):  # noqa: S104 - compared, not bound
         host = "127.0.0.1"
@@ -57,6 +57,7 @@ def main() -> int:
             build_demo()
             print("Demo store created.")
         webhook_url = demo_webhook_url(host, port)
+        DEMO_ITEMS.write_bytes(items_for_accurate(demo_store(), utcnow()))
         redis_up = redis_available()
         redis_url = app.config["REDIS_URL"]
 
@@ -87,7 +88,7 @@ def main() -> int:
     if sandbox_port:
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "isacc.sandbox", "--host", host, "--port", sandbox_port,
-             "--data-dir", str(INSTANCE / "sandbox")],
+             "--data-dir", str(INSTANCE / "sandbox"), "--seed-items", str(DEMO_ITEMS)],
             env={**os.environ, WEBHOOK_URL_ENV: webhook_url}))
     if redis_up:
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module

@@ -108,6 +108,12 @@ def export_rows(store, only_new: bool, as_of) -> tuple[list[list], list[Product]
     if only_new:
         query = query.where(Product.exported_at.is_(None))
     products = db.session.scalars(query).all()
+    return item_rows(store, products, warehouses, as_of), list(products)
+
+
+def item_rows(store, products, warehouses: dict[int, str], as_of) -> list[list]:
+    """The import rows of `products` (in that order), with opening stock at the Accurate
+    warehouse `warehouses` names for each outlet id; stock elsewhere is left out."""
     day = as_of.astimezone(ZoneInfo(store.timezone)).strftime("%d/%m/%Y")
     stock_of: dict[int, list[ProductStock]] = {}
     for level in db.session.scalars(
@@ -126,14 +132,11 @@ def export_rows(store, only_new: bool, as_of) -> tuple[list[list], list[Product]
         for level in stock if product.item_type == "INV" else []:
             rows.append(base + [warehouses[level.outlet_id], float(level.quantity),
                                 float(product.cost), day])
-    return rows, list(products)
+    return rows
 
 
-def export_workbook(store, only_new: bool, as_of) -> bytes:
-    """The .xlsx to import in Accurate; the exported products are marked (caller commits)."""
-    rows, products = export_rows(store, only_new, as_of)
-    if not rows:
-        raise ExportRefused(_("Every product is already exported: there is nothing new."))
+def workbook(rows: list[list]) -> bytes:
+    """An .xlsx of import rows in Accurate's goods-and-services layout."""
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
@@ -143,8 +146,16 @@ def export_workbook(store, only_new: bool, as_of) -> bytes:
     for column in ("F", "G", "I", "J"):  # Accurate's export writes numbers with 6 decimals
         for cell in sheet[column][1:]:
             cell.number_format = "0.000000"
-    for product in products:
-        product.exported_at = as_of
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def export_workbook(store, only_new: bool, as_of) -> bytes:
+    """The .xlsx to import in Accurate; the exported products are marked (caller commits)."""
+    rows, products = export_rows(store, only_new, as_of)
+    if not rows:
+        raise ExportRefused(_("Every product is already exported: there is nothing new."))
+    for product in products:
+        product.exported_at = as_of
+    return workbook(rows)

@@ -1,14 +1,16 @@
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from isacc.demo import DEMO_LOGINS, build_demo
+from isacc.demo import DEMO_LOGINS, build_demo, items_for_accurate
 from isacc.extensions import db
 from isacc.models import (
     ActivityKind,
     Customer,
     Outlet,
     Product,
+    ProductStock,
     RegisterShift,
     Role,
     SalesOrder,
@@ -20,6 +22,7 @@ from isacc.models import (
     User,
 )
 from isacc.products import sku_problems
+from tests.conftest import SandboxServer
 
 
 def count(model, *where):
@@ -92,3 +95,27 @@ def test_cli_create_user_checks_its_input(app):
     for args, message in cases:
         result = runner.invoke(args=["isacc", "create-user", *args])
         assert result.exit_code != 0 and message in result.output, result.output
+
+
+def test_the_demo_items_seed_the_sandbox_once_without_the_problem_skus(app, tmp_path):
+    store = build_demo()
+    seed = tmp_path / "demo-items.xlsx"
+    seed.write_bytes(items_for_accurate(store, datetime(2026, 11, 24, tzinfo=UTC)))
+    problems = sku_problems(store.id)
+    unsound = set(problems.duplicated)  # the SKUs shared; the missing ones have none
+    sound = set(db.session.scalars(select(Product.sku).where(
+        Product.store_id == store.id, Product.sku.is_not(None), Product.sku != "",
+        Product.sku.not_in(unsound))))
+    assert len(sound) == 46
+    for _start in range(2):  # a restart on the same data imports nothing again
+        server = SandboxServer(tmp_path / "sandbox", {"SEED_ITEMS": str(seed)})
+        try:
+            books = server.app.extensions["sandbox"].databases[101]
+            items = {item["no"]: item for item in books.all("item")}
+        finally:
+            server.stop()
+        assert set(items) == sound
+    kemang = db.session.scalar(select(ProductStock.quantity).join(Product).join(Outlet).where(
+        Product.sku == "KN-0001", Outlet.name == "Kemang"))
+    balances = items["KN-0001"]["stock"]  # stock per warehouse, as the sandbox keeps it
+    assert float(balances["Gudang Kemang"]) == float(kemang)  # once, not once per start

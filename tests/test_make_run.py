@@ -77,6 +77,8 @@ def test_launcher_serves_login_and_the_printed_owner_login_reaches_the_overview(
                 time.sleep(0.1)
         else:
             pytest.fail("the sandbox did not start")
+        # Its books already hold the demo's items, so connecting shows sales going through.
+        assert "KN-0001" in requests.get(f"{sandbox}/sandbox/db/101", timeout=5).text
         launcher.send_signal(signal.SIGTERM)
         launcher.wait(timeout=10)
         # Stopping the launcher stops everything it started.
@@ -104,7 +106,9 @@ class Child:
         pass
 
 
-def test_the_launchers_sandbox_sends_its_webhooks_to_the_demo_store(app, monkeypatch, capsys):
+def test_the_launchers_sandbox_sends_its_webhooks_to_the_demo_store(app, monkeypatch, capsys,
+                                                                    tmp_path):
+    monkeypatch.setattr(devserver, "DEMO_ITEMS", tmp_path / "demo-items.xlsx")
     monkeypatch.setattr(devserver, "create_app", lambda: app)
     monkeypatch.setattr(devserver, "upgrade", lambda: None)  # the test database is migrated
     monkeypatch.setattr(devserver, "redis_available", lambda: False)
@@ -125,6 +129,9 @@ def test_the_launchers_sandbox_sends_its_webhooks_to_the_demo_store(app, monkeyp
     monkeypatch.setenv(WEBHOOK_URL_ENV, sandbox.env[WEBHOOK_URL_ENV])
     assert arguments(sandbox.argv[3:]).webhook_url == url
     assert "/sandbox/db/101/purchase reach the demo store" in capsys.readouterr().out
+    # ...and starts with the demo's items, as after an export imported into Accurate.
+    assert arguments(sandbox.argv[3:]).seed_items == str(tmp_path / "demo-items.xlsx")
+    assert (tmp_path / "demo-items.xlsx").stat().st_size > 0
 
 
 @pytest.mark.parametrize(("host", "base"), [

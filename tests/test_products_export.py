@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from isacc.accurate import account
 from isacc.accurate.client import AccurateClient, DatabaseAccess
-from isacc.demo import DEMO_LOGINS, build_demo
+from isacc.demo import DEMO_LOGINS, DEMO_WAREHOUSES, build_demo
 from isacc.extensions import db
 from isacc.models import Outlet, OutletMapping, Product, ProductStock
 from isacc.products import PAGE_SIZE
@@ -17,8 +17,7 @@ from tests.accurate.conftest import DATABASE, grant, sandbox_config
 from tests.conftest import login
 
 OWNER = DEMO_LOGINS[0][0]
-WAREHOUSES = {"Kemang": "Gudang Kemang", "Senopati": "Gudang Senopati",
-              "Bandung Dago": "Gudang Dago"}
+WAREHOUSES = DEMO_WAREHOUSES
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from flask import Flask
 
 from isacc.sandbox import settings
 from isacc.sandbox.faults import Faults
+from isacc.sandbox.importer import import_items
 from isacc.sandbox.limits import RateLimit
 from isacc.sandbox.modules import seed
 from isacc.sandbox.storage import open_all
@@ -23,6 +24,9 @@ class Sandbox:
         self.account, self.databases = open_all(data_dir)
         for database_id, _alias, branches in settings.SEED_DATABASES:
             seed(self.databases[database_id], branches)
+        first = self.databases[settings.SEED_DATABASES[0][0]]
+        if config.get("SEED_ITEMS") and not first.count("item"):
+            import_items(first, Path(config["SEED_ITEMS"]).read_bytes())
         self.limit = RateLimit(config["RATE_PER_SECOND"], config["MAX_IN_FLIGHT"])
         self.faults = Faults()
         self.webhooks = Webhooks(self.account, config["WEBHOOK_URL"])

@@ -15,6 +15,9 @@ DEFAULTS = {
     "RATE_PER_SECOND": 8,
     "MAX_IN_FLIGHT": 8,
     "RATE_LIMIT_STATUS": 429,
+    # An .xlsx in Accurate's goods-and-services import layout, imported into the first seeded
+    # database when it has no items yet (`make run`: the demo's items, as after an export).
+    "SEED_ITEMS": None,
     # [C] bulk-save takes at most 100 records.
     "BULK_LIMIT": 100,
     # [G] the largest list page.
