@@ -70,7 +70,13 @@ class _Problems:
 
 def _mapping(outlet: Outlet, problems: _Problems, *fields: str):
     mapping = outlet.mapping
-    if mapping is None or not mapping.active:
+    if mapping is not None and not mapping.active:
+        # Its own rows wait (isacc.sync.engine.hold_inactive); this is another outlet's
+        # document that needs it, e.g. a transfer to it.
+        problems.add(say("Outlet %(outlet)s is not active.", outlet=outlet.name),
+                     say("Activate outlet %(outlet)s, then refresh.", outlet=outlet.name))
+        return None
+    if mapping is None:
         problems.add(say("Outlet %(outlet)s is not mapped to Accurate yet.", outlet=outlet.name),
                      say("Map and activate outlet %(outlet)s, then refresh.", outlet=outlet.name))
         return None
