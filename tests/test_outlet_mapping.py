@@ -187,6 +187,8 @@ def test_an_active_outlet_offers_deactivation_behind_a_question(owner):
     assert 'data-testid="active-check"' not in done and 'data-testid="inactive-note"' in done
     db.session.expire_all()
     assert db.session.scalar(select(OutletMapping)).active is False
+    listed = client.get(f"/stores/{store_id}/outlets/").get_data(as_text=True)
+    assert listed.count('data-testid="deactivated"') == 1
 
 
 def test_the_free_slot_stays_with_the_first_outlet_activated(owner):

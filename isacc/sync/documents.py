@@ -69,13 +69,10 @@ class _Problems:
 
 
 def _mapping(outlet: Outlet, problems: _Problems, *fields: str):
+    # A deactivated outlet's mapping still says where things are: its own documents are held
+    # back by the engine (hold_inactive), while another outlet's document that names it (a
+    # transfer to it) goes, and one already taken by a worker when it was deactivated.
     mapping = outlet.mapping
-    if mapping is not None and not mapping.active:
-        # Its own rows wait (isacc.sync.engine.hold_inactive); this is another outlet's
-        # document that needs it, e.g. a transfer to it.
-        problems.add(say("Outlet %(outlet)s is not active.", outlet=outlet.name),
-                     say("Activate outlet %(outlet)s, then refresh.", outlet=outlet.name))
-        return None
     if mapping is None:
         problems.add(say("Outlet %(outlet)s is not mapped to Accurate yet.", outlet=outlet.name),
                      say("Map and activate outlet %(outlet)s, then refresh.", outlet=outlet.name))
