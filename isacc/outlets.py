@@ -1,5 +1,14 @@
 """Mapping an outlet onto Accurate: the choices read live from Accurate, sensible defaults,
-and activation once every field is chosen (the first active outlet is free)."""
+activation once every field is chosen (the first outlet activated is free), and deactivation.
+
+Billable: the free slot belongs to the store's first outlet ever activated and stays with it,
+deactivated or not; every other outlet is billable from its first activation and stays so
+when deactivated and activated again. Simple to explain, and deactivating the free outlet
+never turns another one free. What a subscription counts is its active billable outlets.
+
+Deactivated: a deactivated outlet keeps its mapping; its documents keep arriving from iSeller
+and wait, pending and unsent, until it is activated again (isacc.sync.engine.hold_inactive).
+"""
 
 import time
 from dataclasses import dataclass
@@ -8,9 +17,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from isacc.accurate.connection import client_for
+from isacc.accurate.errors import AccurateError
 from isacc.extensions import db
-from isacc.models import Outlet, OutletMapping, OutletPaymentAccount, Store
+from isacc.models import Outlet, OutletMapping, OutletPaymentAccount, Status, Store, SyncActivity
 from isacc.models.base import utcnow
+from isacc.sync.documents import ISELLERPAY
+from isacc.sync.engine import inactive_reason
+from isacc.sync.lanes import wake
 
 CACHE_SECONDS = 60
 _cache: dict[tuple, tuple[float, "Choices"]] = {}
@@ -23,6 +36,12 @@ FIELDS = {  # form field -> label, for messages
     "adjustment_account_no": _l("stock adjustment account"),
     "walk_in_customer_no": _l("walk-in customer"),
 }
+# Needed only by an outlet that takes iSellerPay: its payments and their MDR fees.
+ISELLERPAY_FIELDS = ("isellerpay_account_no", "mdr_account_no")
+# Accurate's type of the accounts money is paid into (a sales receipt's `bankNo`).
+CASH_BANK = "CASH_BANK"
+# How many of Accurate's customers the walk-in field suggests: one page, not the whole list.
+CUSTOMER_SUGGESTIONS = 100
 
 
 @dataclass
@@ -30,9 +49,14 @@ class Choices:
     branches: list[str]
     warehouses: list[str]
     accounts: list[dict]  # {"no", "name", "accountType"}
+    customers: list[dict]  # the first page of Accurate's customers: {"customerNo", "name"}
 
     def account_numbers(self) -> set[str]:
         return {a["no"] for a in self.accounts}
+
+    def cash_bank(self) -> list[dict]:
+        """The accounts money can be paid into."""
+        return [a for a in self.accounts if a.get("accountType") == CASH_BANK]
 
 
 def choices(store: Store, refresh: bool = False) -> Choices:
@@ -47,6 +71,8 @@ def choices(store: Store, refresh: bool = False) -> Choices:
         branches=[row["name"] for row in client.list("branch", fields="id,name")],
         warehouses=[row["name"] for row in client.list("warehouse", fields="id,name")],
         accounts=list(client.list("glaccount", fields="id,no,name,accountType")),
+        customers=client.call("customer", "list", params={
+            "fields": "id,customerNo,name", "sp.pageSize": CUSTOMER_SUGGESTIONS}).get("d") or [],
     )
     _cache[key] = (time.monotonic(), found)
     return found
@@ -93,17 +119,56 @@ def suggestions(outlet: Outlet, found: Choices) -> dict:
     }
 
 
+def takes_isellerpay(outlet: Outlet) -> bool:
+    return ISELLERPAY in (outlet.payment_methods or [])
+
+
+def required_fields(outlet: Outlet) -> list[str]:
+    """The mapping fields an outlet must fill: the iSellerPay ones only if it takes it."""
+    return [field for field in FIELDS
+            if takes_isellerpay(outlet) or field not in ISELLERPAY_FIELDS]
+
+
+def activation_is_billable(store: Store, outlet: Outlet) -> bool:
+    """Whether activating `outlet` adds a billable outlet (see the module's docstring)."""
+    mapping = outlet.mapping
+    if mapping is not None and mapping.activated_at is not None:
+        return mapping.billable  # activated before: billed as it was then
+    free_taken = db.session.scalar(db.select(db.func.count()).select_from(OutletMapping).where(
+        OutletMapping.store_id == store.id, OutletMapping.outlet_id != outlet.id,
+        OutletMapping.billable.is_(False),
+        OutletMapping.active.is_(True) | OutletMapping.activated_at.is_not(None)))
+    return free_taken > 0
+
+
+def _walk_in_problem(store: Store, number: str, found: Choices) -> str | None:
+    """Why `number` cannot be the walk-in customer (None: Accurate has it). Checked now, since
+    a wrong one would fail every sale without a customer later."""
+    if any(c.get("customerNo") == number for c in found.customers):
+        return None
+    try:
+        known = client_for(store).find_by_number("customer", number)
+    except AccurateError as error:
+        return _("Could not check the walk-in customer in Accurate: %(reason)s",
+                 reason=error.told())
+    if known is None:
+        return _("Customer %(number)s is not in Accurate: choose an existing customer number.",
+                 number=number)
+    return None
+
+
 def save(store: Store, outlet: Outlet, form: dict, found: Choices) -> dict[str, str]:
     """Save the mapping from `form` and activate it; returns field -> problem (nothing saved
     when there is any)."""
     problems = {}
     values = {field: (form.get(field) or "").strip() for field in FIELDS}
-    methods = [m for m in (outlet.payment_methods or ["cash"]) if m != "isellerpay"]
+    methods = [m for m in (outlet.payment_methods or ["cash"]) if m != ISELLERPAY]
     paid_into = {m: (form.get(f"payment_{m}") or "").strip() for m in methods}
     accounts = found.account_numbers()
-    for field, label in FIELDS.items():
+    cash_bank = {a["no"] for a in found.cash_bank()}
+    for field in required_fields(outlet):
         if not values[field]:
-            problems[field] = _("Choose the %(field)s.", field=label)
+            problems[field] = _("Choose the %(field)s.", field=FIELDS[field])
     if values["branch_name"] and values["branch_name"] not in found.branches:
         problems["branch_name"] = _("Branch %(name)s is not in Accurate.",
                                      name=values["branch_name"])
@@ -114,6 +179,10 @@ def save(store: Store, outlet: Outlet, form: dict, found: Choices) -> dict[str, 
                   "adjustment_account_no"):
         if values[field] and values[field] not in accounts:
             problems[field] = _("Account %(number)s is not in Accurate.", number=values[field])
+    if values["isellerpay_account_no"] in accounts - cash_bank:
+        problems["isellerpay_account_no"] = _(
+            "Account %(number)s is not a cash or bank account.",
+            number=values["isellerpay_account_no"])
     for method, account_no in paid_into.items():
         if not account_no:
             problems[f"payment_{method}"] = _("Choose the account %(method)s payments go to.",
@@ -121,11 +190,18 @@ def save(store: Store, outlet: Outlet, form: dict, found: Choices) -> dict[str, 
         elif account_no not in accounts:
             problems[f"payment_{method}"] = _("Account %(number)s is not in Accurate.",
                                               number=account_no)
+        elif account_no not in cash_bank:
+            problems[f"payment_{method}"] = _(
+                "Account %(number)s is not a cash or bank account.", number=account_no)
+    # Last, and only when all else is right: it may cost a call to Accurate.
+    if values["walk_in_customer_no"] and not problems and (
+            problem := _walk_in_problem(store, values["walk_in_customer_no"], found)):
+        problems["walk_in_customer_no"] = problem
     if problems:
         return problems
     mapping = outlet.mapping or OutletMapping(store_id=store.id, outlet_id=outlet.id)
     for field, value in values.items():
-        setattr(mapping, field, value)
+        setattr(mapping, field, value or None)
     # Updated in place: replacing the rows would insert a method before deleting it.
     current = {a.payment_method: a for a in mapping.payment_accounts}
     for method, account_no in paid_into.items():
@@ -137,9 +213,29 @@ def save(store: Store, outlet: Outlet, form: dict, found: Choices) -> dict[str, 
     for stale in current.values():
         mapping.payment_accounts.remove(stale)
     if not mapping.active:
-        others = db.session.scalar(db.select(db.func.count()).select_from(OutletMapping).where(
-            OutletMapping.store_id == store.id, OutletMapping.active.is_(True)))
-        mapping.active, mapping.activated_at = True, utcnow()
-        mapping.billable = others > 0  # the first active outlet is free
+        mapping.billable = activation_is_billable(store, outlet)
+        mapping.active = True
+        mapping.activated_at = mapping.activated_at or utcnow()  # when it was first activated
     db.session.add(mapping)
     return {}
+
+
+def deactivate(outlet: Outlet) -> bool:
+    """Stop sending the outlet's documents: they stay pending until it is activated again
+    (a batch a worker has already taken still goes). Returns False when it was not active."""
+    if not outlet.is_active:
+        return False
+    outlet.mapping.active = False
+    return True
+
+
+def resume(store: Store, outlet: Outlet) -> None:
+    """After (re)activation, after the commit: the rows held while the outlet was inactive
+    lose that reason and go to the workers now."""
+    reason = inactive_reason(outlet.name)
+    db.session.execute(db.update(SyncActivity).where(
+        SyncActivity.store_id == store.id, SyncActivity.outlet_id == outlet.id,
+        SyncActivity.status == Status.PENDING, SyncActivity.reason == str(reason),
+    ).values(reason=None, next_step=None, wording=None))
+    db.session.commit()
+    wake({(store.id, outlet.id)})

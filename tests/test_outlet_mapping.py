@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from isacc.accurate import connection
 from isacc.extensions import db
-from isacc.models import Outlet, OutletMapping, Role
+from isacc.models import Outlet, OutletMapping, Role, Status, Store
 from tests.accurate.conftest import DATABASE, grant, sandbox_config
 from tests.conftest import csrf_from, login, make_store, make_user
+from tests.sync.conftest import Shop, setup_shop
 
 
 @pytest.fixture
@@ -132,3 +133,156 @@ def test_marks_are_images_to_screen_readers(owner):
     client, store_id, (kemang, _) = owner
     html = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
     assert re.search(r'<span class="check todo" role="img" aria-label="to do"', html)
+
+
+def activate(client, store_id, outlet_id, **changes):
+    html = client.get(f"/stores/{store_id}/outlets/{outlet_id}").get_data(as_text=True)
+    values = dict(form_values(html), csrf_token=csrf_from(html), **changes)
+    return client.post(f"/stores/{store_id}/outlets/{outlet_id}/mapping", data=values,
+                       follow_redirects=True)
+
+
+def deactivate(client, store_id, outlet_id):
+    html = client.get(f"/stores/{store_id}/outlets/{outlet_id}").get_data(as_text=True)
+    return client.post(f"/stores/{store_id}/outlets/{outlet_id}/deactivate",
+                       data={"csrf_token": csrf_from(html)}, follow_redirects=True)
+
+
+def mapping_form(html: str) -> str:
+    return re.search(r'<form method="post" action="[^"]*/mapping"[^>]*>', html)[0]
+
+
+def test_the_first_outlet_says_it_is_free_a_further_one_asks_before_billing(owner):
+    client, store_id, (kemang, senopati) = owner
+    first = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
+    assert "Activating this outlet is free: it is the store's first." in first
+    assert "data-confirm" not in mapping_form(first)
+    activate(client, store_id, kemang)
+    second = client.get(f"/stores/{store_id}/outlets/{senopati}").get_data(as_text=True)
+    assert "Activating adds a billable outlet to your subscription." in second
+    assert ('data-confirm="Activate outlet Senopati? This adds a billable outlet to your '
+            'subscription."') in mapping_form(second)
+
+
+def test_the_billable_notice_is_in_the_shops_language(owner):
+    client, store_id, (kemang, senopati) = owner
+    activate(client, store_id, kemang)
+    html = client.get(f"/stores/{store_id}/outlets/{senopati}",
+                      headers={"Accept-Language": "id"}).get_data(as_text=True)
+    assert "Activating adds a billable outlet" not in html
+    assert "berbayar" in html
+
+
+def test_an_active_outlet_offers_deactivation_behind_a_question(owner):
+    client, store_id, (kemang, _) = owner
+    before = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
+    assert "deactivate-outlet" not in before
+    html = activate(client, store_id, kemang).get_data(as_text=True)
+    form = re.search(r'<form method="post" action="([^"]+)" class="inline" '
+                     r'data-confirm="([^"]+)">', html)
+    assert form[1] == f"/stores/{store_id}/outlets/{kemang}/deactivate"
+    assert form[2].startswith("Deactivate outlet Kemang?")
+    done = deactivate(client, store_id, kemang).get_data(as_text=True)
+    assert "Outlet Kemang is no longer active" in done
+    assert 'data-testid="active-check"' not in done and 'data-testid="inactive-note"' in done
+    db.session.expire_all()
+    assert db.session.scalar(select(OutletMapping)).active is False
+    listed = client.get(f"/stores/{store_id}/outlets/").get_data(as_text=True)
+    assert listed.count('data-testid="deactivated"') == 1
+
+
+def test_the_free_slot_stays_with_the_first_outlet_activated(owner):
+    client, store_id, (kemang, senopati) = owner
+    activate(client, store_id, kemang)
+    deactivate(client, store_id, kemang)
+    # Kemang is inactive, but it holds the free slot: Senopati is still billable...
+    html = client.get(f"/stores/{store_id}/outlets/{senopati}").get_data(as_text=True)
+    assert "Activating adds a billable outlet" in html
+    activate(client, store_id, senopati)
+    # ...and Kemang comes back free.
+    html = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
+    assert "Activating this outlet is free" in html and "data-confirm" not in mapping_form(html)
+    activate(client, store_id, kemang)
+    db.session.expire_all()
+    mappings = {m.outlet_id: (m.active, m.billable)
+                for m in db.session.scalars(select(OutletMapping))}
+    assert mappings == {kemang: (True, False), senopati: (True, True)}
+
+
+def test_an_unknown_walk_in_customer_is_refused_and_nothing_saved(owner):
+    client, store_id, (kemang, _) = owner
+    html = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
+    assert '<datalist id="walk-in-customers"><option value="WALKIN">Pelanggan Umum</option>' \
+        in html
+    body = activate(client, store_id, kemang, walk_in_customer_no="UMUM").get_data(as_text=True)
+    assert re.search(r'name="walk_in_customer_no"[^>]*aria-invalid="true" '
+                     r'aria-describedby="walk_in_customer_no-error"', body)
+    assert re.search(r'<small class="field-error" id="walk_in_customer_no-error">Customer UMUM '
+                     r'is not in Accurate', body)
+    assert db.session.scalar(select(OutletMapping)) is None
+
+
+def test_a_walk_in_customer_beyond_the_suggested_page_is_looked_up(owner):
+    client, store_id, (kemang, _) = owner
+    store = db.session.get(Store, store_id)
+    connection.client_for(store).save("customer", {"customerNo": "TAMU", "name": "Tamu",
+                                                   "transDate": "01/11/2026"})
+    # The lists are cached a minute: TAMU is not among the suggestions read before.
+    assert "is mapped and active" in activate(
+        client, store_id, kemang, walk_in_customer_no="TAMU").get_data(as_text=True)
+
+
+def test_isellerpay_accounts_are_optional_only_without_isellerpay(owner):
+    client, store_id, (kemang, senopati) = owner
+    db.session.get(Outlet, senopati).payment_methods = ["cash"]
+    db.session.commit()
+    blank = {"isellerpay_account_no": "", "mdr_account_no": ""}
+    refused = activate(client, store_id, kemang, **blank).get_data(as_text=True)
+    assert "Choose the iSellerPay account." in refused
+    assert "Choose the iSellerPay MDR account." in refused
+    html = client.get(f"/stores/{store_id}/outlets/{senopati}").get_data(as_text=True)
+    assert "(optional: this outlet takes no iSellerPay)" in html
+    saved = activate(client, store_id, senopati, **blank).get_data(as_text=True)
+    assert "is mapped and active" in saved
+    db.session.expire_all()
+    mapping = db.session.get(Outlet, senopati).mapping
+    assert mapping.active and mapping.isellerpay_account_no is None
+
+
+def test_payments_go_only_into_cash_or_bank_accounts(owner):
+    client, store_id, (kemang, _) = owner
+    html = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
+    cash = re.search(r'<select id="payment_cash".*?</select>', html, re.S)[0]
+    assert "1-10101 Bank BCA" in cash and "4-40000 Penjualan" not in cash
+    body = activate(client, store_id, kemang, payment_cash="4-40000").get_data(as_text=True)
+    assert "Account 4-40000 is not a cash or bank account." in body
+    assert db.session.scalar(select(OutletMapping)) is None
+
+
+def test_a_deactivated_outlets_documents_wait_and_go_once_it_is_active_again(
+        app, client, sandbox):
+    app.config.update(sandbox_config(sandbox))
+    shop = Shop(client, setup_shop(client, sandbox), sandbox)
+    store_id = shop.store.id
+    kemang = db.session.scalar(select(Outlet).where(Outlet.iseller_id == "OUT-1")).id
+    user = make_user(Role.OWNER, shop.store)
+    db.session.commit()
+    login(client, user.email)
+    assert "is no longer active" in deactivate(client, store_id, kemang).get_data(as_text=True)
+    invoice_id, receipt_id = shop.order("INV-9")
+    other_id, _ = shop.order("INV-10", outlet="OUT-2")
+    shop.drain()
+    invoice = shop.activity(invoice_id)
+    assert invoice.status == Status.PENDING and invoice.attempts == 0
+    assert invoice.reason == ("Outlet Kemang is not active: activate it to send its "
+                              "documents.")
+    assert shop.activity(receipt_id).status == Status.PENDING
+    assert shop.accurate.find_by_number("sales-invoice", "INV-9") is None
+    assert shop.activity(other_id).status == Status.SUCCESS  # other outlets go on
+    page = client.get(f"/stores/{store_id}/activity/{invoice_id}").get_data(as_text=True)
+    assert "Outlet Kemang is not active" in page
+    assert "is mapped and active" in activate(client, store_id, kemang).get_data(as_text=True)
+    assert shop.activity(invoice_id).reason is None
+    shop.drain()
+    assert [shop.activity(i).status for i in (invoice_id, receipt_id)] == [Status.SUCCESS] * 2
+    assert shop.accurate.find_by_number("sales-invoice", "INV-9")

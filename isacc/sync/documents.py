@@ -69,8 +69,11 @@ class _Problems:
 
 
 def _mapping(outlet: Outlet, problems: _Problems, *fields: str):
+    # A deactivated outlet's mapping still says where things are: its own documents are held
+    # back by the engine (hold_inactive), while another outlet's document that names it (a
+    # transfer to it) goes, and one already taken by a worker when it was deactivated.
     mapping = outlet.mapping
-    if mapping is None or not mapping.active:
+    if mapping is None:
         problems.add(say("Outlet %(outlet)s is not mapped to Accurate yet.", outlet=outlet.name),
                      say("Map and activate outlet %(outlet)s, then refresh.", outlet=outlet.name))
         return None

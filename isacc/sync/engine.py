@@ -33,6 +33,7 @@ from isacc.models import (
     ActivityKind,
     Customer,
     Deposit,
+    OutletMapping,
     SalesOrder,
     SalesPayment,
     Status,
@@ -43,7 +44,7 @@ from isacc.models import (
     Transfer,
 )
 from isacc.models.base import utcnow
-from isacc.reasons import Said, say, tell
+from isacc.reasons import Said, say, tell, told
 from isacc.sync import documents
 
 MODULES = {
@@ -112,6 +113,8 @@ def run_lane(store_id: int, outlet_id: int | None, worker: str | None = None,
     waiting for one that succeeded here (the caller enqueues them). `keep_going` is asked
     before each batch (the lane lock is extended there)."""
     worker = worker or worker_name()
+    if outlet_id is not None and hold_inactive(store_id, outlet_id):
+        return set()
     store = db.session.get(Store, store_id)
     woken: set = set()
     client = None
@@ -141,6 +144,33 @@ def run_lane(store_id: int, outlet_id: int | None, worker: str | None = None,
             return set()
         woken |= _lanes_waiting_on(ids)
     return woken - {(store_id, outlet_id)}
+
+
+def inactive_reason(outlet_name: str) -> Said:
+    return say("Outlet %(outlet)s is not active: activate it to send its documents.",
+               outlet=outlet_name)
+
+
+def hold_inactive(store_id: int, outlet_id: int) -> bool:
+    """Whether the lane's outlet was deactivated; if so its pending rows are not sent but
+    kept pending (nothing is wrong with them) and say why, until isacc.outlets.resume.
+    An outlet never mapped is different: its rows are tried and fail, asking for a mapping."""
+    mapping = db.session.scalar(db.select(OutletMapping)
+                                .where(OutletMapping.outlet_id == outlet_id))
+    if mapping is None or mapping.active:
+        return False
+    reason = inactive_reason(mapping.outlet.name)
+    db.session.execute(
+        update(SyncActivity)
+        .where(SyncActivity.store_id == store_id, SyncActivity.outlet_id == outlet_id,
+               SyncActivity.status == Status.PENDING,
+               or_(SyncActivity.reason.is_(None), SyncActivity.reason != str(reason)))
+        .values(**told(reason, say("Activate outlet %(outlet)s on its page under Outlets: "
+                                   "its pending documents then go by themselves.",
+                                   outlet=mapping.outlet.name)))
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return True
 
 
 def _blocked_opname(activity: SyncActivity) -> bool:

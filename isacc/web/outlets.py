@@ -42,11 +42,16 @@ def _form_page(outlet, form=None, problems=None, refresh=False):
             "branches": [(name, name) for name in found.branches],
             "warehouses": [(name, name) for name in found.warehouses],
             "accounts": [(a["no"], f"{a['no']} {a['name']}") for a in found.accounts],
+            "cash_bank": [(a["no"], f"{a['no']} {a['name']}") for a in found.cash_bank()],
+            "customers": [(c["customerNo"], c.get("name") or "") for c in found.customers],
         }
     return page("outlet.html", outlet=outlet, choices=found, options=options, form=form or {},
                 problems=problems or {}, accurate_problem=accurate_problem,
                 needs_connect=needs_connect,
-                can_manage=can_manage, methods=methods, labels=mapping_logic.FIELDS)
+                can_manage=can_manage, methods=methods, labels=mapping_logic.FIELDS,
+                required=mapping_logic.required_fields(outlet),
+                billable=can_manage and not outlet.is_active
+                and mapping_logic.activation_is_billable(g.store, outlet))
 
 
 def _flatten(values: dict) -> dict:
@@ -80,12 +85,26 @@ def save_mapping(store_id, outlet_id):
     except AccurateError as error:
         flash(error.told(), "error")
         return go(url_for("outlets.show", store_id=store_id, outlet_id=outlet_id))
+    was_active = outlet.is_active
     problems = mapping_logic.save(g.store, outlet, request.form, found)
     if problems:
         db.session.rollback()
         return _form_page(outlet, form=request.form, problems=problems)
     db.session.commit()
+    if not was_active:
+        mapping_logic.resume(g.store, outlet)
     flash(_("Outlet %(name)s is mapped and active.", name=outlet.name), "info")
+    return go(url_for("outlets.show", store_id=store_id, outlet_id=outlet_id))
+
+
+@bp.route("/<int:outlet_id>/deactivate", methods=["POST"])
+@allow(Rule.STORE_MANAGE)
+def deactivate(store_id, outlet_id):
+    outlet = in_store(Outlet, outlet_id)
+    if mapping_logic.deactivate(outlet):
+        db.session.commit()
+        flash(_("Outlet %(name)s is no longer active: its documents wait until you activate "
+                "it again.", name=outlet.name), "info")
     return go(url_for("outlets.show", store_id=store_id, outlet_id=outlet_id))
 
 

@@ -5,7 +5,7 @@ from isacc.accurate import connection
 from isacc.demo import DEMO_LOGINS, build_demo
 from isacc.extensions import db
 from isacc.models import Outlet
-from tests.accurate.conftest import sandbox_config
+from tests.accurate.conftest import DATABASE, grant, sandbox_config
 from tests.e2e.conftest import sign_in
 
 OWNER_EMAIL, OWNER_PASSWORD = DEMO_LOGINS[0][:2]
@@ -49,3 +49,49 @@ def test_connect_then_map_an_outlet_from_live_lists_add_a_warehouse_and_activate
     warehouses = [row["name"] for row in connection.client_for(store).list(
         "warehouse", fields="name")]
     assert "Gudang Dago Atas" in warehouses
+
+
+def test_a_billable_activation_asks_first_and_an_active_outlet_can_be_deactivated(
+        app, live_server, sandbox, page):
+    from flask import current_app
+
+    for config in (app.config, current_app.config):
+        config.update(sandbox_config(sandbox))
+    store = build_demo()
+    connection.save_token(store, grant(current_app.config))
+    connection.choose_database(store, DATABASE, "Kopi Nusantara")
+    sign_in(page, live_server, OWNER_EMAIL, OWNER_PASSWORD)
+    outlets = f"{live_server}/stores/{store.id}/outlets/"
+    # The first outlet says it is free and activates without a question.
+    page.goto(outlets)
+    page.get_by_role("link", name="Kemang").click()
+    expect(page.get_by_test_id("activation-cost")).to_have_text(
+        "Activating this outlet is free: it is the store's first.")
+    page.get_by_role("button", name="Activate outlet").click()
+    expect(page.get_by_test_id("active-check")).to_be_visible()
+    # A further one says it is billable, and asks: declined, nothing happens.
+    page.goto(outlets)
+    page.get_by_role("link", name="Senopati").click()
+    expect(page.get_by_test_id("activation-cost")).to_have_text(
+        "Activating adds a billable outlet to your subscription.")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Activate outlet").click()
+    expect(page.get_by_test_id("activation-cost")).to_be_visible()
+    expect(page.get_by_test_id("active-check")).to_have_count(0)
+    assert asked == ["Activate outlet Senopati? This adds a billable outlet to your "
+                     "subscription."]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Activate outlet").click()
+    expect(page.get_by_test_id("active-check")).to_be_visible()
+    expect(page.locator(".facts")).to_contain_text("billable outlet")
+    # Deactivating asks too, then the check goes and the page says the documents wait.
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_test_id("deactivate-outlet").click()
+    expect(page.get_by_test_id("inactive-note")).to_be_visible()
+    expect(page.get_by_test_id("active-check")).to_have_count(0)
+    expect(page.locator(".toast")).to_contain_text("Outlet Senopati is no longer active")
+    assert asked[-1].startswith("Deactivate outlet Senopati?")
+    db.session.expire_all()
+    senopati = db.session.scalar(select(Outlet).where(Outlet.name == "Senopati"))
+    assert (senopati.mapping.active, senopati.mapping.billable) == (False, True)

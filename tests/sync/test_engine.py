@@ -1,7 +1,8 @@
 """iSeller events end as the right Accurate documents in the sandbox, in order, exactly once."""
 
 from isacc.extensions import db
-from isacc.models import Customer, Status
+from isacc.models import Customer, Outlet, Status
+from isacc.outlets import deactivate, resume
 from isacc.sync.engine import run_lane
 from isacc.sync.refresh import refresh
 from tests.sync.conftest import T0
@@ -106,6 +107,30 @@ def test_an_unmapped_outlet_fails_with_the_reason_and_the_next_step(shop):
     assert invoice.status == Status.FAILED
     assert invoice.reason == "Outlet Dago is not mapped to Accurate yet."
     assert invoice.next_step == "Map and activate outlet Dago, then refresh."
+
+
+def test_a_transfer_to_a_deactivated_outlet_leaves_and_arrives_once_it_is_active(shop):
+    senopati = db.session.scalar(db.select(Outlet).where(Outlet.iseller_id == "OUT-2"))
+    assert deactivate(senopati)
+    db.session.commit()
+    out_id, in_id = shop.send("transfers", transfer={
+        "id": "t9", "number": "TR-9", "from_outlet_id": "OUT-1", "to_outlet_id": "OUT-2",
+        "sent_at": T0, "lines": [{"sku": "K-1", "quantity": 2}]})
+    shop.drain()
+    # The goods left Kemang, which is active; Senopati's receipt waits for Senopati.
+    out, into = shop.activity(out_id), shop.activity(in_id)
+    assert out.status == Status.SUCCESS
+    assert shop.accurate.detail("item-transfer", number="TR-9-OUT")[
+        "referenceWarehouseName"] == "Gudang Senopati"
+    assert into.status == Status.PENDING and into.attempts == 0
+    assert into.reason == "Outlet Senopati is not active: activate it to send its documents."
+    senopati = db.session.get(Outlet, senopati.id)
+    senopati.mapping.active = True
+    db.session.commit()
+    resume(shop.store, senopati)
+    shop.drain()
+    into = shop.activity(in_id)
+    assert into.status == Status.SUCCESS and into.reason is None
 
 
 def test_a_lost_answer_is_looked_up_not_saved_twice(shop):
