@@ -1,5 +1,6 @@
 // What htmx does not do by itself on isacc's pages:
 // - rows ticked for "Refresh selected" stay ticked when a live table redraws itself;
+// - Enter in a box with data-enter-clicks presses its own button, not the form's;
 // - a form with data-confirm (rotating a key, deactivating a user) asks first, since the
 //   content security policy allows no inline onsubmit;
 // - the reason fetched for a row opens in the dialog, which closes again once its
@@ -11,6 +12,16 @@
     var box = event.target;
     if (box.matches && box.matches("input[data-tick]")) {
       if (box.checked) { ticked.add(box.value); } else { ticked.delete(box.value); }
+    }
+  });
+
+  // Enter in a box that belongs to its own button (a new warehouse's name) presses that
+  // button instead of submitting the form around it.
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key === "Enter" && box.matches && box.matches("input[data-enter-clicks]")) {
+      event.preventDefault();
+      document.getElementById(box.getAttribute("data-enter-clicks")).click();
     }
   });
 
