@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_
+from sqlalchemy.orm import selectinload
 
 from isacc.extensions import db
 from isacc.models import Status
@@ -131,6 +132,9 @@ def page_query(model, *, store_id: int | None, filters: Filters, cursor: str | N
     query = db.select(model)
     if store_id is not None:
         query = query.where(model.store_id == store_id)
+    else:
+        # Across stores (support): each row shows its store and outlet, loaded per page.
+        query = query.options(selectinload(model.store), selectinload(model.outlet))
     if filters.status is not None:
         query = query.where(model.status == filters.status)
     if filters.outlet_id is not None:

@@ -165,7 +165,9 @@ def save(store: Store, outlet: Outlet, form: dict, found: Choices) -> dict[str, 
     methods = [m for m in (outlet.payment_methods or ["cash"]) if m != ISELLERPAY]
     paid_into = {m: (form.get(f"payment_{m}") or "").strip() for m in methods}
     accounts = found.account_numbers()
-    cash_bank = {a["no"] for a in found.cash_bank()}
+    # accountType is not in accurate-api.md: where Accurate names no account CASH_BANK the
+    # form offers every account, and so does this check, or the outlet could never be saved.
+    cash_bank = {a["no"] for a in found.cash_bank()} or accounts
     for field in required_fields(outlet):
         if not values[field]:
             problems[field] = _("Choose the %(field)s.", field=FIELDS[field])

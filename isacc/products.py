@@ -73,7 +73,7 @@ def stock_left_out(store_id: int) -> list[tuple[str, int]]:
         .join(Product, Product.id == ProductStock.product_id)
         .where(Outlet.store_id == store_id, Outlet.id.not_in(active),
                ProductStock.quantity > 0, Product.item_type == "INV")
-        .group_by(Outlet.name).order_by(Outlet.name)).all()
+        .group_by(Outlet.id, Outlet.name).order_by(Outlet.name, Outlet.id)).all()
     return [(name, count) for name, count in rows]
 
 

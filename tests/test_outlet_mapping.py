@@ -6,6 +6,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
+from isacc import outlets
 from isacc.accurate import connection
 from isacc.extensions import db
 from isacc.models import Outlet, OutletMapping, Role, Status, Store
@@ -257,6 +258,18 @@ def test_payments_go_only_into_cash_or_bank_accounts(owner):
     body = activate(client, store_id, kemang, payment_cash="4-40000").get_data(as_text=True)
     assert "Account 4-40000 is not a cash or bank account." in body
     assert db.session.scalar(select(OutletMapping)) is None
+
+
+def test_where_accurate_names_no_cash_or_bank_account_any_account_will_do(owner, monkeypatch):
+    """accountType's values are a guess: if Accurate spells them otherwise, the form offers
+    every account and saving takes what it offers."""
+    client, store_id, (kemang, _) = owner
+    monkeypatch.setattr(outlets, "CASH_BANK", "SPELLED_OTHERWISE")
+    html = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
+    cash = re.search(r'<select id="payment_cash".*?</select>', html, re.S)[0]
+    assert "4-40000 Penjualan" in cash
+    body = activate(client, store_id, kemang, payment_cash="4-40000").get_data(as_text=True)
+    assert "is mapped and active" in body
 
 
 def test_a_deactivated_outlets_documents_wait_and_go_once_it_is_active_again(

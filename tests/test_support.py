@@ -3,7 +3,9 @@
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import event as sql_events
 from sqlalchemy import select
+from sqlalchemy.engine import Engine
 
 from isacc.extensions import db
 from isacc.models import ActivityKind, Outlet, Role, Status, Store, SyncActivity, WebhookLog
@@ -91,3 +93,34 @@ def test_an_owner_cannot_refresh_from_the_support_pages(app, client, failures):
     assert answer.status_code in (403, 404)
     db.session.expire_all()
     assert activity.status == Status.FAILED
+
+
+def test_the_cross_store_list_costs_the_same_queries_for_more_stores(app, client, failures):
+    def queries_for(path):
+        seen = []
+
+        def keep(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        sql_events.listen(Engine, "before_cursor_execute", keep)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            sql_events.remove(Engine, "before_cursor_execute", keep)
+        return len(seen)
+
+    before = {path: queries_for(path) for path in ("/support/", "/support/webhooks")}
+    for n in range(4):  # four more stores, each with its own outlet and failures
+        store = make_store(f"Toko {n}")
+        outlet = Outlet(store_id=store.id, iseller_id="OUT-1", name=f"Outlet {n}")
+        db.session.add(outlet)
+        db.session.flush()
+        db.session.add_all([
+            SyncActivity(store_id=store.id, outlet_id=outlet.id, kind=ActivityKind.SALES_INVOICE,
+                         source_kind="x", source_id=1, source_number=f"INV-{n}", source_at=NOW,
+                         status=Status.FAILED, reason="Item KN-9 is not in Accurate."),
+            WebhookLog(store_id=store.id, outlet_id=outlet.id, event_type="RECEIVE_ITEM",
+                       dedupe_key="r-1", accurate_number=f"RI-{n}", payload={},
+                       status=Status.FAILED, reason="Item KN-9 has no SKU in iSeller.")])
+    db.session.commit()
+    assert {path: queries_for(path) for path in before} == before

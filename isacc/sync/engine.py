@@ -33,6 +33,7 @@ from isacc.models import (
     ActivityKind,
     Customer,
     Deposit,
+    Outlet,
     OutletMapping,
     SalesOrder,
     SalesPayment,
@@ -113,12 +114,13 @@ def run_lane(store_id: int, outlet_id: int | None, worker: str | None = None,
     waiting for one that succeeded here (the caller enqueues them). `keep_going` is asked
     before each batch (the lane lock is extended there)."""
     worker = worker or worker_name()
-    if outlet_id is not None and hold_inactive(store_id, outlet_id):
-        return set()
     store = db.session.get(Store, store_id)
     woken: set = set()
     client = None
     while keep_going():
+        # Before every batch: an outlet deactivated while its lane runs stops at the next one.
+        if outlet_id is not None and hold_inactive(store_id, outlet_id):
+            return woken - {(store_id, outlet_id)}
         now = utcnow()
         ready = db.session.scalars(ready_query(store_id, outlet_id, now)
                                    .limit(current_app.config["SYNC_BATCH"])).all()
@@ -155,19 +157,25 @@ def hold_inactive(store_id: int, outlet_id: int) -> bool:
     """Whether the lane's outlet was deactivated; if so its pending rows are not sent but
     kept pending (nothing is wrong with them) and say why, until isacc.outlets.resume.
     An outlet never mapped is different: its rows are tried and fail, asking for a mapping."""
-    mapping = db.session.scalar(db.select(OutletMapping)
-                                .where(OutletMapping.outlet_id == outlet_id))
-    if mapping is None or mapping.active:
+    # Columns, not the mapping object: read afresh on every pass, never from the session.
+    found = db.session.execute(
+        db.select(OutletMapping.active, Outlet.name)
+        .join(Outlet, Outlet.id == OutletMapping.outlet_id)
+        .where(OutletMapping.outlet_id == outlet_id)).first()
+    if found is None or found.active:
         return False
-    reason = inactive_reason(mapping.outlet.name)
+    reason = inactive_reason(found.name)
+    still_inactive = db.select(OutletMapping.id).where(
+        OutletMapping.outlet_id == outlet_id, OutletMapping.active.is_(False)).exists()
     db.session.execute(
         update(SyncActivity)
         .where(SyncActivity.store_id == store_id, SyncActivity.outlet_id == outlet_id,
                SyncActivity.status == Status.PENDING,
-               or_(SyncActivity.reason.is_(None), SyncActivity.reason != str(reason)))
+               or_(SyncActivity.reason.is_(None), SyncActivity.reason != str(reason)),
+               still_inactive)  # a reactivation committed meanwhile leaves the rows alone
         .values(**told(reason, say("Activate outlet %(outlet)s on its page under Outlets: "
                                    "its pending documents then go by themselves.",
-                                   outlet=mapping.outlet.name)))
+                                   outlet=found.name)))
         .execution_options(synchronize_session=False))
     db.session.commit()
     return True

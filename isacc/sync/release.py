@@ -1,7 +1,7 @@
 """Making waiting activities due: when a register shift closes, and when the store's settings
 change (a new sync mode applies to what is already pending)."""
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, update
 from sqlalchemy.orm import aliased
 
 from isacc.extensions import db
@@ -62,13 +62,22 @@ def release_shift(store: Store, shift: RegisterShift) -> list[SyncActivity]:
 
 def renumber_pending_customers(store: Store) -> None:
     """Customers not tried yet take the customer number the current customer-ID mapping
-    gives (the switch may change after iSeller sent them, e.g. during set-up)."""
-    for activity, customer in db.session.execute(
-            db.select(SyncActivity, Customer).join(Customer, Customer.id == SyncActivity.source_id)
+    gives (the switch may change after iSeller sent them, e.g. during set-up). A row a
+    worker holds keeps its number: the worker may already have sent it, and a retry looks
+    the sent number up."""
+    now = utcnow()
+    untouched = (SyncActivity.attempts == 0, SyncActivity.status == Status.PENDING,
+                 or_(SyncActivity.claimed_until.is_(None), SyncActivity.claimed_until < now))
+    for activity_id, customer in db.session.execute(
+            db.select(SyncActivity.id, Customer).join(
+                Customer, Customer.id == SyncActivity.source_id)
             .where(SyncActivity.store_id == store.id, SyncActivity.kind == ActivityKind.CUSTOMER,
-                   SyncActivity.source_kind == "customer", SyncActivity.attempts == 0,
-                   SyncActivity.status == Status.PENDING)):
-        activity.accurate_number = customer_number(store, customer)
+                   SyncActivity.source_kind == "customer", *untouched)).all():
+        # Checked again in the UPDATE itself: a worker's claim between the read and here wins.
+        db.session.execute(
+            update(SyncActivity).where(SyncActivity.id == activity_id, *untouched)
+            .values(accurate_number=customer_number(store, customer))
+            .execution_options(synchronize_session="fetch"))
 
 
 def replan_pending(store: Store) -> int:
