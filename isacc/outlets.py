@@ -215,6 +215,9 @@ def save(store: Store, outlet: Outlet, form: dict, found: Choices) -> dict[str, 
     for stale in current.values():
         mapping.payment_accounts.remove(stale)
     if not mapping.active:
+        # Two outlets activated at once must not both take the free slot: activations of a
+        # store queue behind this lock (PostgreSQL; SQLite has one writer anyway).
+        db.session.execute(db.select(Store.id).where(Store.id == store.id).with_for_update())
         mapping.billable = activation_is_billable(store, outlet)
         mapping.active = True
         mapping.activated_at = mapping.activated_at or utcnow()  # when it was first activated

@@ -14,9 +14,12 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('inbound_event', schema=None) as batch_op:
-        batch_op.create_index('ix_inbound_event_store_time', ['store_id', 'received_at'],
-                              unique=False)
+    # Built without blocking iSeller's inserts on PostgreSQL (CONCURRENTLY cannot run in a
+    # transaction, hence the autocommit block); SQLite ignores the option.
+    with op.get_context().autocommit_block():
+        op.create_index('ix_inbound_event_store_time', 'inbound_event',
+                        ['store_id', 'received_at'], unique=False,
+                        postgresql_concurrently=True)
 
 
 def downgrade():
