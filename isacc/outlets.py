@@ -237,10 +237,12 @@ def deactivate(outlet: Outlet) -> bool:
 def resume(store: Store, outlet: Outlet) -> None:
     """After (re)activation, after the commit: the rows held while the outlet was inactive
     lose that reason and go to the workers now."""
-    reason = inactive_reason(outlet.name)
+    # Whatever name the outlet had when they were held (iSeller may have renamed it since).
+    held = str(inactive_reason("\0")).replace("%", "\\%").replace("_", "\\_")
     db.session.execute(db.update(SyncActivity).where(
         SyncActivity.store_id == store.id, SyncActivity.outlet_id == outlet.id,
-        SyncActivity.status == Status.PENDING, SyncActivity.reason == str(reason),
+        SyncActivity.status == Status.PENDING,
+        SyncActivity.reason.like(held.replace("\0", "%"), escape="\\"),
     ).values(reason=None, next_step=None, wording=None))
     db.session.commit()
     wake({(store.id, outlet.id)})
