@@ -86,6 +86,7 @@ class Filters:
     kind: str | None = None
     start: date | None = None
     end: date | None = None
+    store_id: int | None = None  # support's lists, across stores
     ignored: list[str] = field(default_factory=list)
 
     @classmethod
@@ -93,11 +94,12 @@ class Filters:
         found = cls(status=parse_status(args.get("status")))
         if args.get("status") and found.status is None:
             found.ignored.append("status")
-        if args.get("outlet"):
-            if args["outlet"].isdigit():
-                found.outlet_id = int(args["outlet"])
-            else:
-                found.ignored.append("outlet")
+        for name, attribute in (("outlet", "outlet_id"), ("store", "store_id")):
+            if args.get(name):
+                if args[name].isdigit():
+                    setattr(found, attribute, int(args[name]))
+                else:
+                    found.ignored.append(name)
         if args.get("type"):
             if args["type"] in kinds:
                 found.kind = args["type"]
@@ -121,7 +123,7 @@ class Filters:
         values = {"status": self.status.value if self.status else None,
                   "outlet": self.outlet_id, "type": self.kind,
                   "start": self.start.isoformat() if self.start else None,
-                  "end": self.end.isoformat() if self.end else None}
+                  "end": self.end.isoformat() if self.end else None, "store": self.store_id}
         return {k: v for k, v in values.items() if v is not None}
 
 
@@ -137,6 +139,8 @@ def page_query(model, *, store_id: int | None, filters: Filters, cursor: str | N
         query = query.options(selectinload(model.store), selectinload(model.outlet))
     if filters.status is not None:
         query = query.where(model.status == filters.status)
+    if filters.store_id is not None:
+        query = query.where(model.store_id == filters.store_id)
     if filters.outlet_id is not None:
         query = query.where(model.outlet_id == filters.outlet_id)
     if filters.kind is not None:

@@ -8,6 +8,15 @@ from isacc.sync.refresh import refresh
 from isacc.webhooks.refresh import refresh_webhooks
 
 
+def stores_with_failures(model, chosen: int | None = None) -> list[tuple[int, str]]:
+    """(id, name) of the stores with failed rows of `model` (and the chosen one, which a
+    refresh may just have cleared), for support's store filter."""
+    failing = db.select(model.store_id).where(model.status == Status.FAILED).distinct()
+    return [tuple(row) for row in db.session.execute(
+        db.select(Store.id, Store.name).where(Store.id.in_(failing) | (Store.id == chosen))
+        .order_by(Store.name, Store.id))]
+
+
 def _by_store(model, ids: list[int]) -> dict[Store, list[int]]:
     rows = db.session.execute(db.select(model.store_id, model.id).where(
         model.id.in_(ids), model.status == Status.FAILED)).all()

@@ -124,3 +124,21 @@ def test_the_cross_store_list_costs_the_same_queries_for_more_stores(app, client
                        status=Status.FAILED, reason="Item KN-9 has no SKU in iSeller.")])
     db.session.commit()
     assert {path: queries_for(path) for path in before} == before
+
+
+def test_support_filters_by_store_and_type_and_keeps_them_through_a_refresh(client, failures):
+    rows, _ = failures
+    toko_b = rows["Toko B"][0].store_id
+    page = client.get("/support/").get_data(as_text=True)
+    assert f'<option value="{toko_b}" >Toko B</option>' in page  # stores with failures
+    only_b = client.get(f"/support/?store={toko_b}").get_data(as_text=True)
+    assert "INV-Toko B" in only_b and "INV-Toko A" not in only_b
+    assert f"store={toko_b}" in only_b  # the live poll keeps the filter
+    assert "No failed syncs" in client.get("/support/?type=transfer_out").get_data(as_text=True)
+    events = client.get(f"/support/webhooks?store={toko_b}&type=RECEIVE_ITEM").get_data(
+        as_text=True)
+    assert "RI-Toko B" in events and "RI-Toko A" not in events
+    answer = client.post("/support/refresh", data={
+        "csrf_token": csrf_from(only_b), "one": str(rows["Toko B"][0].id),
+        "store": str(toko_b)})
+    assert answer.headers["Location"] == f"/support/?store={toko_b}"

@@ -1,5 +1,7 @@
 """The support pages in a browser: a failure ticked and sent again, from across stores."""
 
+import re
+
 from playwright.sync_api import expect
 
 from isacc.extensions import db
@@ -18,6 +20,10 @@ def test_support_refreshes_a_ticked_failure_and_it_leaves_the_list(live_server, 
     page.goto(f"{live_server}/support/")
     first, second = (rows[name][0] for name in ("Toko A", "Toko B"))
     expect(page.get_by_test_id(f"support-{first.id}")).to_be_visible()
+    page.get_by_label("Store").select_option(label="Toko B")  # an htmx swap, in the URL
+    expect(page).to_have_url(re.compile(rf"store={second.store_id}"))
+    expect(page.get_by_test_id(f"support-{first.id}")).to_have_count(0)
+    page.get_by_label("Store").select_option("")
     page.get_by_label("Select INV-Toko A").check()
     page.get_by_role("button", name="Refresh selected").click()
     expect(page.locator(".toast")).to_contain_text("Sending 1 row again.")
