@@ -2,10 +2,8 @@
 
 from datetime import datetime
 
-import redis
 from flask import (
     Blueprint,
-    current_app,
     flash,
     g,
     make_response,
@@ -23,7 +21,7 @@ from isacc.extensions import db
 from isacc.i18n import kind_label
 from isacc.models import ActivityKind, Outlet, Status, SyncActivity, WebhookLog
 from isacc.models.base import utcnow
-from isacc.sync.lanes import enqueue_lane
+from isacc.sync.lanes import wake
 from isacc.sync.refresh import progress, refresh
 from isacc.sync.waiting import waiting
 from isacc.web.live import read_table, unchanged
@@ -87,7 +85,8 @@ def _back_to_row(ids: list[int]) -> bool:
     return request.form.get("back") == "row" and len(ids) == 1
 
 
-def _nothing_refreshed(ids: list[int]) -> str:
+def nothing_refreshed(ids: list[int]) -> str:
+    """Why a refresh sent nothing (also support's, across stores)."""
     return (_("Tick at least one failed row first.") if not ids
             else _("Nothing to refresh: those rows are no longer failed."))
 
@@ -110,12 +109,8 @@ def refresh_rows(store_id):
     ids = _chosen_rows(SyncActivity, "activity", filters)
     batch = refresh(g.store, ids)
     db.session.commit()
-    try:
-        for lane in batch.lanes:
-            enqueue_lane(*lane)
-    except redis.RedisError:
-        current_app.logger.warning("Redis unavailable: refreshed rows wait for the next tick")
-    message = None if batch.count else _nothing_refreshed(ids)
+    wake(batch.lanes)
+    message = None if batch.count else nothing_refreshed(ids)
     if is_htmx():
         return _progress_answer(batch.at if batch.count else None, message)
     flash(message or ngettext("Sending %(num)s row again.", "Sending %(num)s rows again.",
@@ -193,7 +188,7 @@ def refresh_webhook_rows(store_id):
     ids = _chosen_rows(WebhookLog, "webhook", filters)
     count = refresh_webhooks(g.store, ids)
     message = (ngettext("Applying %(num)s event again.", "Applying %(num)s events again.", count)
-               if count else _nothing_refreshed(ids))
+               if count else nothing_refreshed(ids))
     if is_htmx():
         answer = make_response(render_template(
             "partials/refresh_progress.html", batch=None, message=message, ok=bool(count)))

@@ -2,14 +2,13 @@
 sent again from here: both directions, one row or the ticked ones."""
 
 from flask import Blueprint, flash, request, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from isacc.access import Rule, allow
 from isacc.activity_log import Filters
 from isacc.models import Status, SyncActivity, WebhookLog
 from isacc.support import refresh_activities, refresh_webhook_rows, stores_with_failures
-from isacc.web.activity import KINDS
+from isacc.web.activity import KINDS, nothing_refreshed
 from isacc.web.live import read_table, unchanged
 from isacc.web.pages import go, page
 from isacc.webhooks.events import EVENTS as WEBHOOK_EVENTS
@@ -55,8 +54,7 @@ def _told(ids: list[int], sent: str | None) -> None:
     if sent:
         flash(sent, "info")
     else:
-        flash(_("Tick at least one failed row first.") if not ids
-              else _("Nothing to refresh: those rows are no longer failed."), "error")
+        flash(nothing_refreshed(ids), "error")
 
 
 @bp.route("/refresh", methods=["POST"])
