@@ -93,6 +93,15 @@ def _account(accounts: list[dict], kind: str, *words: str) -> str | None:
     return of_kind[0]["no"] if of_kind else None
 
 
+def takes_isellerpay(outlet: Outlet) -> bool:
+    return ISELLERPAY in (outlet.payment_methods or [])
+
+
+def paid_methods(outlet: Outlet) -> list[str]:
+    """The payment methods that need an account of their own (iSellerPay has its fields)."""
+    return [m for m in (outlet.payment_methods or ["cash"]) if m != ISELLERPAY]
+
+
 def suggestions(outlet: Outlet, found: Choices) -> dict:
     """Defaults for a new mapping, picked by account type and name."""
     # The warehouse sharing most words with the outlet's name ("Bandung Dago" -> "Gudang
@@ -102,9 +111,7 @@ def suggestions(outlet: Outlet, found: Choices) -> dict:
                     key=lambda name: -sum(word in name.lower() for word in words))
     warehouse = scored[0] if scored else None
     methods = {}
-    for method in outlet.payment_methods or ["cash"]:
-        if method == "isellerpay":
-            continue
+    for method in paid_methods(outlet):
         words = ("kas toko", "kas") if method == "cash" else ("bank",)
         methods[method] = _account(found.accounts, "CASH_BANK", *words)
     return {
@@ -119,8 +126,6 @@ def suggestions(outlet: Outlet, found: Choices) -> dict:
     }
 
 
-def takes_isellerpay(outlet: Outlet) -> bool:
-    return ISELLERPAY in (outlet.payment_methods or [])
 
 
 def required_fields(outlet: Outlet) -> list[str]:
@@ -162,8 +167,7 @@ def save(store: Store, outlet: Outlet, form: dict, found: Choices) -> dict[str, 
     when there is any)."""
     problems = {}
     values = {field: (form.get(field) or "").strip() for field in FIELDS}
-    methods = [m for m in (outlet.payment_methods or ["cash"]) if m != ISELLERPAY]
-    paid_into = {m: (form.get(f"payment_{m}") or "").strip() for m in methods}
+    paid_into = {m: (form.get(f"payment_{m}") or "").strip() for m in paid_methods(outlet)}
     accounts = found.account_numbers()
     # accountType is not in accurate-api.md: where Accurate names no account CASH_BANK the
     # form offers every account, and so does this check, or the outlet could never be saved.

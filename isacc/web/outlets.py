@@ -35,7 +35,7 @@ def _form_page(outlet, form=None, problems=None, refresh=False):
             needs_connect = isinstance(error, NotConnected | ReconnectRequired)
     if form is None and found is not None:
         form = _current_values(outlet) or _flatten(mapping_logic.suggestions(outlet, found))
-    methods = [m for m in (outlet.payment_methods or ["cash"]) if m != "isellerpay"]
+    methods = mapping_logic.paid_methods(outlet)
     options = None
     if found is not None:
         options = {
