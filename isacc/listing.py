@@ -26,7 +26,12 @@ class Listing:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
+        return page_count(self.total, self.size)
+
+
+def page_count(total: int, size: int) -> int:
+    """How many pages `total` items fill (at least one, the empty one)."""
+    return max(1, -(-total // size))
 
 
 def paged(query, page: int, size: int, search: str = "") -> Listing:
@@ -34,7 +39,7 @@ def paged(query, page: int, size: int, search: str = "") -> Listing:
     A select of one entity gives the entities, of several the rows."""
     total = db.session.scalar(db.select(func.count()).select_from(
         query.order_by(None).subquery()))
-    page = min(max(page, 1), max(1, -(-total // size)))
+    page = min(max(page, 1), page_count(total, size))
     result = db.session.execute(query.offset((page - 1) * size).limit(size))
     items = result.scalars().all() if len(query.column_descriptions) == 1 else result.all()
     return Listing(list(items), total, page, size, search)
