@@ -4,8 +4,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
+
+from isacc.accurate import connection
+from isacc.demo import build_demo
+from tests.accurate.conftest import DATABASE, grant, sandbox_config
 
 CHROMIUM = Path("/usr/bin/chromium")
 # A slow machine (2 cores, a browser and several servers) must not turn waits into failures.
@@ -36,6 +41,18 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def connected_demo(app, sandbox):
+    """The demo store, connected to the sandbox's Kopi Nusantara. The test's own code runs in
+    a twin app's context: both talk to the sandbox."""
+    for config in (app.config, current_app.config):
+        config.update(sandbox_config(sandbox))
+    store = build_demo()
+    connection.save_token(store, grant(current_app.config))
+    connection.choose_database(store, DATABASE, "Kopi Nusantara")
+    return store
 
 
 @pytest.fixture

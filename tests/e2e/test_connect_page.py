@@ -1,13 +1,11 @@
 import re
 
-from flask import current_app
 from playwright.sync_api import expect
 
-from isacc.accurate import connection
 from isacc.demo import DEMO_LOGINS, build_demo
 from isacc.extensions import db
 from isacc.models import Store
-from tests.accurate.conftest import DATABASE, grant, sandbox_config
+from tests.accurate.conftest import sandbox_config
 from tests.e2e.conftest import sign_in
 
 OWNER_EMAIL, OWNER_PASSWORD = DEMO_LOGINS[0][:2]
@@ -35,14 +33,9 @@ def test_owner_connects_accurate_through_the_consent_page(app, live_server, sand
     expect(page.locator('[data-step="connect"]')).to_have_class("done")
 
 
-def test_disconnect_asks_first_and_cancelling_keeps_the_connection(app, live_server, sandbox,
+def test_disconnect_asks_first_and_cancelling_keeps_the_connection(live_server, connected_demo,
                                                                    page):
-    # The test's own code runs in a twin app's context: both talk to the sandbox.
-    for config in (app.config, current_app.config):
-        config.update(sandbox_config(sandbox))
-    store = build_demo()
-    connection.save_token(store, grant(current_app.config))
-    connection.choose_database(store, DATABASE, "Kopi Nusantara")
+    store = connected_demo
     sign_in(page, live_server, OWNER_EMAIL, OWNER_PASSWORD)
     page.goto(f"{live_server}/stores/{store.id}/connect/")
     detail = page.get_by_test_id("connection-detail")

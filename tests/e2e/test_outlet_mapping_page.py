@@ -5,7 +5,7 @@ from isacc.accurate import connection
 from isacc.demo import DEMO_LOGINS, build_demo
 from isacc.extensions import db
 from isacc.models import Outlet
-from tests.accurate.conftest import DATABASE, grant, sandbox_config
+from tests.accurate.conftest import sandbox_config
 from tests.e2e.conftest import sign_in
 
 OWNER_EMAIL, OWNER_PASSWORD = DEMO_LOGINS[0][:2]
@@ -53,14 +53,8 @@ def test_connect_then_map_an_outlet_from_live_lists_add_a_warehouse_and_activate
 
 
 def test_a_billable_activation_asks_first_and_an_active_outlet_can_be_deactivated(
-        app, live_server, sandbox, page):
-    from flask import current_app
-
-    for config in (app.config, current_app.config):
-        config.update(sandbox_config(sandbox))
-    store = build_demo()
-    connection.save_token(store, grant(current_app.config))
-    connection.choose_database(store, DATABASE, "Kopi Nusantara")
+        live_server, connected_demo, page):
+    store = connected_demo
     sign_in(page, live_server, OWNER_EMAIL, OWNER_PASSWORD)
     outlets = f"{live_server}/stores/{store.id}/outlets/"
     # The first outlet says it is free and activates without a question.
