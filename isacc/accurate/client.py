@@ -15,6 +15,7 @@ from isacc.accurate.errors import (
     ScopeMissing,
     SessionExpired,
     TokenInvalid,
+    WrongAddress,
     explain,
 )
 from isacc.accurate.limiter import SharedLimiter
@@ -58,8 +59,7 @@ def interpret(response: requests.Response, *, write: bool) -> dict:
     if status == 403:
         raise ScopeMissing(messages=[str(body)])
     if status == 404:
-        raise FinalError(say("isacc called an Accurate address that does not exist."),
-                         say("Reconnect Accurate so isacc learns the database's current host."))
+        raise WrongAddress()
     if not isinstance(body, dict) or "s" not in body:
         raise RetryableError(say("Accurate gave an answer isacc cannot read (HTTP %(status)s).",
                                  status=status), status=status, unknown_outcome=write)
@@ -83,13 +83,15 @@ class AccurateClient:
     """Calls to one Accurate database.
 
     `renew_session` and `refresh_access` are called once when Accurate says the session or the
-    access token is no longer valid; they return the new value (and persist it). A refresh
+    access token is no longer valid; they return the new value (and persist it).
+    `refresh_access` is given the token Accurate refused, so a worker whose token another
+    worker already replaced takes the new one instead of refreshing again. A refresh
     Accurate refuses raises ReconnectRequired from `refresh_access`.
     """
 
     def __init__(self, access: DatabaseAccess, *, limiter: SharedLimiter | None = None,
                  renew_session: Callable[[], str] | None = None,
-                 refresh_access: Callable[[], str] | None = None,
+                 refresh_access: Callable[[str], str] | None = None,
                  http: requests.Session | None = None, timeout=DEFAULT_TIMEOUT):
         self.access = access
         self.limiter = limiter
@@ -115,7 +117,7 @@ class AccurateClient:
             except TokenInvalid:
                 if refreshed or self.refresh_access is None:
                     raise
-                self.access.access_token = self.refresh_access()
+                self.access.access_token = self.refresh_access(self.access.access_token)
                 refreshed = True
 
     def _send(self, module, action, params, body) -> dict:
@@ -184,14 +186,16 @@ class AccurateClient:
         rows = [row for row in page.get("d") or [] if str(row.get(field)) == str(number)]
         return rows[0] if rows else None
 
-    def find_numbers(self, module: str, numbers: list[str]) -> dict[str, dict]:
-        """Which of these numbers Accurate has, 100 per call: number -> {id, number}."""
+    def find_numbers(self, module: str, numbers: list[str], fields: str = "") -> dict[str, dict]:
+        """Which of these numbers Accurate has, 100 per call: number -> {id, number, and
+        `fields`}."""
         field = NUMBER_FIELD.get(module, "number")
+        wanted = ",".join(dict.fromkeys(["id", field, *filter(None, fields.split(","))]))
         found: dict[str, dict] = {}
         for start in range(0, len(numbers), PAGE_SIZE):
             chunk = numbers[start:start + PAGE_SIZE]
             # Several values of one EQUAL filter match any of them [C: val[0], val[1]...].
-            params = {f"filter.{field}.op": "EQUAL", "fields": f"id,{field}",
+            params = {f"filter.{field}.op": "EQUAL", "fields": wanted,
                       "sp.pageSize": PAGE_SIZE}
             params.update({f"filter.{field}.val[{i}]": n for i, n in enumerate(chunk)})
             for row in self.call(module, "list", params=params).get("d") or []:

@@ -3,8 +3,10 @@ store at a time, across every process), the database session renewed when it lap
 refused refresh turned into "reconnect Accurate" instead of a failure on every row."""
 
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
+import redis
 from flask import current_app
 
 from isacc.accurate import account, oauth
@@ -18,7 +20,9 @@ from isacc.reasons import keep
 from isacc.redis_conn import get_redis
 
 REFRESH_AHEAD = timedelta(days=1)
-REFRESH_LOCK_SECONDS = 30
+# Longer than the OAuth call may take (connect plus read time-out), so a second worker never
+# spends the same refresh token while the first one's call is still under way.
+REFRESH_LOCK_SECONDS = 2 * sum(oauth.TIMEOUT)
 
 
 def save_token(store: Store, token: oauth.Token) -> AccurateConnection:
@@ -65,7 +69,7 @@ def client_for(store: Store) -> AccurateClient:
                        connection.session_id),
         limiter=_limiter(),
         renew_session=lambda: _renew_session(connection),
-        refresh_access=lambda: _refresh(connection, force=True),
+        refresh_access=lambda failed_token: _refresh(connection, failed_token=failed_token),
     )
 
 
@@ -80,12 +84,27 @@ def _limiter():
     return current_app.extensions.setdefault("isacc_local_limiter", LocalLimiter())
 
 
+@contextmanager
 def _lock(name: str):
-    if not _local():
-        return get_redis().lock(name, timeout=REFRESH_LOCK_SECONDS,
-                                blocking_timeout=REFRESH_LOCK_SECONDS)
-    locks = current_app.extensions.setdefault("isacc_local_locks", {})
-    return locks.setdefault(name, threading.Lock())
+    """Held while one store's token is refreshed. Not getting it in time raises LockError
+    (retry later); a lock that lapsed meanwhile is let go quietly: whoever took it over
+    compares tokens under it, so nothing is spent twice."""
+    if _local():
+        with current_app.extensions.setdefault("isacc_local_locks", {}).setdefault(
+                name, threading.Lock()):
+            yield
+        return
+    lock = get_redis().lock(name, timeout=REFRESH_LOCK_SECONDS,
+                            blocking_timeout=REFRESH_LOCK_SECONDS)
+    if not lock.acquire():
+        raise redis.exceptions.LockError(f"{name} not free within {REFRESH_LOCK_SECONDS} s")
+    try:
+        yield
+    finally:
+        try:
+            lock.release()
+        except redis.exceptions.LockNotOwnedError:
+            current_app.logger.warning("token refresh outlasted its lock %s", name)
 
 
 def _connected(store: Store, need_database: bool = True) -> AccurateConnection:
@@ -102,22 +121,31 @@ def _expiring(connection: AccurateConnection) -> bool:
     return expires is not None and expires - utcnow() < REFRESH_AHEAD
 
 
-def _refresh(connection: AccurateConnection, force: bool = False) -> str:
+def _refresh(connection: AccurateConnection, failed_token: str | None = None) -> str:
     """Refresh the access token under a per-store lock; returns the token to use.
 
-    A worker that waited for the lock finds the token another one just refreshed and uses it,
-    so a store's refresh token is spent once (Accurate rotates it on every refresh).
+    `failed_token` is the token Accurate just refused (None: refresh ahead of expiry). Only
+    while the stored token is still that one is it refreshed: a worker holding an old token
+    takes the one another worker stored instead of refreshing again and revoking it, so a
+    store's refresh token is spent once (Accurate rotates it on every refresh).
     """
-    before = connection.access_token
     with _lock(f"isacc:accurate-refresh:{connection.store_id}"):
         db.session.refresh(connection)
         if connection.status == ConnectionStatus.NEEDS_RECONNECT:
             raise ReconnectRequired()
-        if connection.access_token != before or not (force or _expiring(connection)):
+        if failed_token is not None and connection.access_token != failed_token:
             return connection.access_token
+        if failed_token is None and not _expiring(connection):
+            return connection.access_token
+        spent = connection.refresh_token or ""
         try:
-            token = oauth.refresh(current_app.config, connection.refresh_token or "")
+            token = oauth.refresh(current_app.config, spent)
         except ReconnectRequired as refused:
+            db.session.rollback()
+            db.session.refresh(connection)
+            if connection.refresh_token != spent:
+                # Another worker refreshed meanwhile: the store holds a valid token.
+                return connection.access_token
             connection.status = ConnectionStatus.NEEDS_RECONNECT
             keep(connection, "last_error", refused.reason)
             db.session.commit()

@@ -144,6 +144,13 @@ def explain(messages: list[str]) -> FinalError:
     return FinalError(Said.join(reasons), next_step, messages=list(messages))
 
 
+class WrongAddress(FinalError):
+    """404: the database moved to another host; connecting again tells isacc the new one."""
+
+    reason = say("isacc called an Accurate address that does not exist.")
+    next_step = say("Reconnect Accurate so isacc learns the database's current host.")
+
+
 class NotConnected(FinalError):
     reason = say("This store is not connected to an Accurate database yet.")
     next_step = say("Connect Accurate and choose the database from the overview page.")

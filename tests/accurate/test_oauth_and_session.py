@@ -88,7 +88,7 @@ def test_an_expired_session_is_renewed_once_and_the_call_goes_through(sandbox, c
 def test_an_expired_access_token_is_refreshed_by_the_hook(sandbox, connected):
     fresh = {}
 
-    def refresh():
+    def refresh(_failed_token):
         fresh["token"] = oauth.refresh(connected.config, connected.token.refresh_token)
         return fresh["token"].access_token
 
