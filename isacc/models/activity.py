@@ -4,7 +4,17 @@ per Accurate event applied to iSeller, and the inbound events already accepted."
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isacc.extensions import db
@@ -66,7 +76,13 @@ class SyncActivity(db.Model):
     )
     # None while it waits for a shift close; otherwise the earliest time it may be sent.
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Tries against the retry budget; a refresh starts a fresh budget.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Set before every send and cleared once Accurate's answer is known: while set, an
+    # earlier attempt may have saved the document, so the next one looks it up first
+    # (kept apart from the budget, so a refresh never forgets it).
+    outcome_unknown: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                  server_default=sa_false())
     reason: Mapped[str | None] = mapped_column(Text)
     next_step: Mapped[str | None] = mapped_column(Text)
     # The same reason and next step as message ids and values (isacc.reasons), so each

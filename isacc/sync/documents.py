@@ -5,7 +5,7 @@ Choices Accurate's documentation leaves open (accurate-api.md marks them [G]) ar
 constants here, so correcting one is a one-line change.
 """
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from zoneinfo import ZoneInfo
 
 from isacc.accurate.errors import FinalError
@@ -97,9 +97,34 @@ def _skus(lines, problems: _Problems, what: Said) -> None:
 
 
 def customer_marker(record: Customer) -> str:
-    """Written on a customer Accurate numbers itself, so a retry can find it without a
-    number. [G] that Accurate's `keywords` search reads `notes`."""
+    """A customer's notes: which iSeller customer it is."""
     return f"iSeller customer {record.iseller_id}"
+
+
+# ---- isacc's marker ----------------------------------------------------------------------------
+# Every document isacc saves carries its sync activity's marker, so a document found under
+# a number is adopted only when it is provably isacc's own earlier attempt: not a person's
+# document, nor another kind of isacc's numbered alike.
+MARKED_FIELD = {"customer": "notes"}  # elsewhere: description
+MARKED_TEXT = 200  # what is kept of iSeller's own text before the marker
+
+
+def marker(activity_id: int) -> str:
+    return f"[isacc {activity_id}]"
+
+
+def marked_field(module: str) -> str:
+    return MARKED_FIELD.get(module, "description")
+
+
+def mark(module: str, payload: dict, activity_id: int) -> None:
+    field = marked_field(module)
+    text = str(payload.get(field) or "")[:MARKED_TEXT]
+    payload[field] = f"{text} {marker(activity_id)}".strip()
+
+
+def is_marked(module: str, found: dict, activity_id: int) -> bool:
+    return marker(activity_id) in str(found.get(marked_field(module)) or "")
 
 
 def customer(store: Store, record: Customer, number: str | None) -> dict:
@@ -129,9 +154,23 @@ def _customer_no(order: SalesOrder, mapping, problems: _Problems) -> str | None:
     return mapping.walk_in_customer_no if mapping else None
 
 
+def whole_rupiah_line(quantity: Decimal, unit_price: Decimal, discount: Decimal,
+                      tax: Decimal) -> tuple[Decimal, Decimal]:
+    """(unit price, line discount) for a line whose tax is folded into its price, in whole
+    rupiah: the price rounded up and the excess given back as line discount, so quantity x
+    price - discount is the till's line total exactly (7 x 1000 + 100 tax: 7 x 1015 - 5).
+    Dividing the tax into the price instead leaves fractions of a rupiah (7099.999998)."""
+    gross = quantity * unit_price + tax
+    if not tax:
+        return unit_price, discount
+    price = (gross / quantity).to_integral_value(rounding=ROUND_CEILING)
+    return price, discount + (quantity * price - gross)
+
+
 def sales_invoice(store: Store, order: SalesOrder, number: str) -> dict:
-    """Prices are sent tax-inclusive: iSeller's line tax is folded into the unit price, so the
-    Accurate invoice totals exactly what the till took (and its receipts settle it)."""
+    """Prices are sent tax-inclusive: iSeller's line tax is folded into the unit price (until
+    isacc books tax as Accurate's tax), so the Accurate invoice totals exactly what the till
+    took, to the rupiah (and its receipts settle it)."""
     problems = _Problems()
     mapping = _mapping(order.outlet, problems, "branch_name", "warehouse_name")
     customer_no = _customer_no(order, mapping, problems)
@@ -143,18 +182,19 @@ def sales_invoice(store: Store, order: SalesOrder, number: str) -> dict:
         "customerNo": customer_no,
         "branchName": mapping.branch_name,
         "description": f"iSeller order {order.order_number}",
-        "detailItem": [{
-            "itemNo": line.sku,
-            "detailName": line.name,
-            "quantity": _amount(line.quantity),
-            "unitPrice": _amount(line.unit_price + line.tax / line.quantity),
-            "itemCashDiscount": _amount(line.discount),
-            "warehouseName": mapping.warehouse_name,
-        } for line in order.lines],
+        "detailItem": [_invoice_line(line, mapping) for line in order.lines],
     }
     if order.discount_total:
         payload["cashDiscount"] = _amount(order.discount_total)
     return payload
+
+
+def _invoice_line(line, mapping) -> dict:
+    price, discount = whole_rupiah_line(Decimal(line.quantity), Decimal(line.unit_price),
+                                        Decimal(line.discount), Decimal(line.tax))
+    return {"itemNo": line.sku, "detailName": line.name, "quantity": _amount(line.quantity),
+            "unitPrice": _amount(price), "itemCashDiscount": _amount(discount),
+            "warehouseName": mapping.warehouse_name}
 
 
 def sales_receipt(store: Store, payment: SalesPayment, number: str, invoice_number: str) -> dict:

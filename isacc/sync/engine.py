@@ -4,30 +4,25 @@ A lane is one outlet of one store (customers have a lane of their own per store)
 at a time works a lane, oldest document first; any number of lanes run at once on any number
 of workers, and the shared limiter keeps them all inside Accurate's rate limit.
 
-Exactly once: every document carries its number from the start; an attempt is counted (and
-committed) before it is sent, so after a crash, a time-out or a lost answer the next attempt
-looks the number up in Accurate and adopts what it finds instead of saving again. A worker's
-claim on a row is an atomic conditional UPDATE, so two workers never send the same row.
+Exactly once: every document carries its number from the start, and a marker of its row
+(documents.mark); an attempt is counted, and its outcome marked unknown, before it is sent,
+so after a crash, a time-out or a lost answer the next attempt looks the number up and adopts
+what it finds only when the marker proves it isacc's. A worker's claim on a row is an atomic
+conditional UPDATE, renewed while it sends (lease.py), and outcomes are written only where the
+claim is still its own (send.py), so two workers never both send or settle a row.
 """
 
 import os
+import secrets
 import socket
 from datetime import timedelta
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import and_, or_, update
 from sqlalchemy.orm import aliased, selectinload
 
-from isacc.accurate.client import AccurateClient, backoff
 from isacc.accurate.connection import client_for
-from isacc.accurate.errors import (
-    DUPLICATE_NUMBER,
-    AccurateError,
-    FinalError,
-    NotConnected,
-    ReconnectRequired,
-    RetryableError,
-)
 from isacc.extensions import db
 from isacc.models import (
     ActivityKind,
@@ -45,27 +40,32 @@ from isacc.models import (
     Transfer,
 )
 from isacc.models.base import utcnow
-from isacc.reasons import Said, say, tell, told
-from isacc.sync import documents
+from isacc.reasons import Said, say, told
+from isacc.sync import documents, send
+from isacc.sync.lease import Lease
+from isacc.sync.send import MODULES  # noqa: F401 - where callers have always found it
 
-MODULES = {
-    ActivityKind.CUSTOMER: "customer",
-    ActivityKind.SALES_INVOICE: "sales-invoice",
-    ActivityKind.SALES_RECEIPT: "sales-receipt",
-    ActivityKind.TRANSFER_OUT: "item-transfer",
-    ActivityKind.TRANSFER_IN: "item-transfer",
-    ActivityKind.STOCK_OPNAME: "item-adjustment",
-    ActivityKind.STOCK_ADJUSTMENT: "item-adjustment",
-    ActivityKind.OTHER_DEPOSIT: "other-deposit",
-    ActivityKind.OTHER_PAYMENT: "other-payment",
-}
-# What moves an outlet's stock: a stock opname waits for every earlier one to be in Accurate.
+# What moves an outlet's stock: a stock opname waits for every earlier one to be in Accurate,
+# and none of them overtakes an earlier one of another kind (stock may not go negative).
 STOCK_MOVES = {ActivityKind.SALES_INVOICE, ActivityKind.TRANSFER_OUT, ActivityKind.TRANSFER_IN,
                ActivityKind.STOCK_ADJUSTMENT, ActivityKind.STOCK_OPNAME}
 
+_names: dict[int, str] = {}
+
 
 def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """This process's name on the rows it claims. Host and pid alone repeat across
+    containers (every container's first process is pid 1 on a host named alike), so a
+    random part makes two of them never share a claim."""
+    pid = os.getpid()
+    if pid not in _names:
+        _names[pid] = f"{socket.gethostname()[:40]}:{pid}:{secrets.token_hex(4)}"
+    return _names[pid]
+
+
+def forget_worker_name() -> None:
+    """A new process starts without a name (tests simulate one with this)."""
+    _names.clear()
 
 
 def ready_query(store_id: int, outlet_id: int | None, now):
@@ -108,11 +108,25 @@ def claim(ids: list[int], worker: str, now) -> list[SyncActivity]:
     ).all()
 
 
+def next_batch(ready: list[SyncActivity]) -> list[SyncActivity]:
+    """The documents to send in one call: the oldest ready one's kind, as many as are ready,
+    except that a stock movement never overtakes an earlier one of another kind."""
+    kind = ready[0].kind
+    batch = []
+    for activity in ready:
+        if activity.kind == kind:
+            batch.append(activity)
+        elif kind in STOCK_MOVES and activity.kind in STOCK_MOVES:
+            break
+    return batch
+
+
 def run_lane(store_id: int, outlet_id: int | None, worker: str | None = None,
-             keep_going=lambda: True) -> set:
+             keep_going=lambda: True, lock=None) -> set:
     """Send every ready activity of the lane; returns the other lanes whose activities were
     waiting for one that succeeded here (the caller enqueues them). `keep_going` is asked
-    before each batch (the lane lock is extended there)."""
+    before each batch; `lock`, the lane's lock, is renewed with the batch's claims while it
+    is sent."""
     worker = worker or worker_name()
     store = db.session.get(Store, store_id)
     woken: set = set()
@@ -120,31 +134,32 @@ def run_lane(store_id: int, outlet_id: int | None, worker: str | None = None,
     while keep_going():
         # Before every batch: an outlet deactivated while its lane runs stops at the next one.
         if outlet_id is not None and hold_inactive(store_id, outlet_id):
-            return woken - {(store_id, outlet_id)}
+            break
         now = utcnow()
         ready = db.session.scalars(ready_query(store_id, outlet_id, now)
                                    .limit(current_app.config["SYNC_BATCH"])).all()
         ready = [a for a in ready if not _blocked_opname(a)]
         if not ready:
-            return woken - {(store_id, outlet_id)}
-        kind = ready[0].kind
-        batch = claim([a.id for a in ready if a.kind == kind], worker, now)
+            break
+        batch = claim([a.id for a in next_batch(ready)], worker, now)
         if not batch:
-            return woken - {(store_id, outlet_id)}
-        if client is None:
-            try:
-                client = client_for(store)
-            except (NotConnected, ReconnectRequired) as error:
-                # Not a failure of these documents: they wait for the owner to (re)connect.
-                _release(batch, error)
-                return set()
+            break
         ids = [a.id for a in batch]
-        try:
-            _send(store, client, kind, batch)
-        except ReconnectRequired as error:
-            _release(batch, error)
-            return set()
+        loaded = _preload(batch)
+        with Lease(ids, worker, lock) as lease:
+            if client is None:
+                try:
+                    client = client_for(store)
+                except Exception as error:  # noqa: BLE001 - not connected, reconnect...
+                    # Not a failure of these documents: they wait, and nothing was counted.
+                    send.Pass(store, None, batch, worker, lease).settle_error(
+                        error, batch, sent=False)
+                    break
+            done = send.send(store, client, batch, worker, lease,
+                             partial(payload_for, store, loaded=loaded))
         woken |= _lanes_waiting_on(ids)
+        if done.stop:
+            break
     return woken - {(store_id, outlet_id)}
 
 
@@ -213,20 +228,7 @@ def _lanes_waiting_on(ids: list[int]) -> set:
     return {(row.store_id, row.outlet_id) for row in rows}
 
 
-def _reload(ids: list[int]) -> None:
-    """Read the rows again in one query: a commit expired them, and touching them one by one
-    would cost a query per row."""
-    db.session.scalars(db.select(SyncActivity).where(SyncActivity.id.in_(ids))).all()
-
-
-def _release(batch: list[SyncActivity], error: AccurateError) -> None:
-    for activity in batch:
-        activity.claimed_by = activity.claimed_until = None
-        tell(activity, error.reason, error.next_step)
-    db.session.commit()
-
-
-# ---- building and sending -------------------------------------------------------------------
+# ---- building ----------------------------------------------------------------------------------
 
 SOURCES = {"customer": Customer, "sales_order": SalesOrder, "sales_payment": SalesPayment,
            "transfer": Transfer, "stock_opname": StockOpname,
@@ -263,9 +265,7 @@ def _preload(batch: list[SyncActivity]) -> dict:
     return loaded
 
 
-def _source(activity: SyncActivity, loaded: dict | None = None):
-    found = (loaded or {}).get((activity.source_kind, activity.source_id))
-    return found or db.session.get(SOURCES[activity.source_kind], activity.source_id)
+_source = send.source
 
 
 def payload_for(store: Store, activity: SyncActivity, loaded: dict | None = None) -> dict | None:
@@ -293,119 +293,3 @@ def payload_for(store: Store, activity: SyncActivity, loaded: dict | None = None
     raise ValueError(f"no document for {activity.kind}")
 
 
-def _send(store: Store, client: AccurateClient, kind: ActivityKind,
-          batch: list[SyncActivity]) -> None:
-    module = MODULES[kind]
-    ids = [a.id for a in batch]
-    to_save: list[tuple[SyncActivity, dict]] = []
-    loaded = _preload(batch)
-    for activity in batch:
-        try:
-            payload = payload_for(store, activity, loaded)
-        except FinalError as problem:
-            _fail(activity, problem)
-            continue
-        if payload is None:
-            _succeed(activity, {}, note=say("Nothing to send: no differences were counted."))
-            continue
-        to_save.append((activity, payload))
-    # Counted and committed before anything is sent: if this worker dies mid-call, the next
-    # attempt knows the outcome is unknown and looks the number up first.
-    uncertain = {a.id for a, _ in to_save if a.attempts > 0}
-    for activity, _ in to_save:
-        activity.attempts += 1
-    db.session.commit()
-    _reload(ids)
-    try:
-        # One look-up for every row whose earlier attempt may have saved it.
-        found = client.find_numbers(module, [a.accurate_number for a, _ in to_save
-                                             if a.id in uncertain and a.accurate_number])
-        remaining = []
-        for activity, payload in to_save:
-            if activity.accurate_number in found:
-                _succeed(activity, found[activity.accurate_number])
-            elif activity.id in uncertain and not activity.accurate_number and \
-                    (earlier := _unnumbered_customer(client, activity)):
-                _succeed(activity, earlier)
-            else:
-                remaining.append((activity, payload))
-        if len(remaining) == 1:
-            activity, payload = remaining[0]
-            results = [_save_one(client, module, payload)]
-        elif remaining:
-            results = client.bulk_save(module, [payload for _, payload in remaining])
-        else:
-            results = []
-    except RetryableError as error:
-        for activity, _ in to_save:
-            if activity.status == Status.PENDING:
-                _retry_later(activity, error)
-        db.session.commit()
-        return
-    for (activity, _), result in zip(remaining, results, strict=True):
-        if isinstance(result, FinalError):
-            _resolve_refusal(client, module, activity, result)
-        else:
-            _succeed(activity, result)
-    db.session.commit()
-
-
-def _unnumbered_customer(client: AccurateClient, activity: SyncActivity) -> dict | None:
-    """A customer Accurate numbered itself has no number of ours to look up: it is found by
-    the marker its save wrote instead."""
-    if activity.kind != ActivityKind.CUSTOMER:
-        return None
-    marker = documents.customer_marker(_source(activity))
-    rows = client.list("customer", fields="id,customerNo,notes", filters={"keywords": marker})
-    return next((row for row in rows if row.get("notes") == marker), None)
-
-
-def _save_one(client: AccurateClient, module: str, payload: dict) -> dict | FinalError:
-    try:
-        return client.save(module, payload)
-    except FinalError as error:
-        return error
-
-
-def _resolve_refusal(client, module, activity, error: FinalError) -> None:
-    """A refused save whose number Accurate already has was saved by an earlier attempt whose
-    answer was lost: adopt it rather than report a duplicate."""
-    if activity.accurate_number and error.reason.says(DUPLICATE_NUMBER):
-        found = client.find_by_number(module, activity.accurate_number)
-        if found:
-            _succeed(activity, found)
-            return
-    _fail(activity, error)
-
-
-def _succeed(activity: SyncActivity, saved: dict, note: Said | None = None) -> None:
-    activity.status = Status.SUCCESS
-    activity.accurate_id = saved.get("id") or activity.accurate_id
-    number = saved.get("number") or saved.get("customerNo") or saved.get("no")
-    activity.accurate_number = number or activity.accurate_number
-    tell(activity, note)
-    activity.claimed_by = activity.claimed_until = None
-    activity.finished_at = utcnow()
-    if activity.kind == ActivityKind.CUSTOMER and activity.accurate_number:
-        _source(activity).accurate_customer_no = activity.accurate_number
-
-
-def _fail(activity: SyncActivity, error: AccurateError) -> None:
-    activity.status = Status.FAILED
-    tell(activity, error.reason, error.next_step, error.messages)
-    activity.claimed_by = activity.claimed_until = None
-    activity.finished_at = utcnow()
-
-
-def _retry_later(activity: SyncActivity, error: RetryableError) -> None:
-    config = current_app.config
-    if activity.attempts >= config["RETRY_ATTEMPTS"]:
-        _fail(activity, AccurateError(
-            say("Accurate kept failing after %(attempts)s attempts: %(reason)s",
-                attempts=activity.attempts, reason=error.reason),
-            say("Check that Accurate is up, then refresh this row.")))
-        return
-    wait = backoff(activity.attempts, error.retry_after, cap=config["RETRY_CAP_SECONDS"])
-    activity.due_at = utcnow() + timedelta(seconds=wait)
-    tell(activity, error.reason, error.next_step)
-    activity.claimed_by = activity.claimed_until = None

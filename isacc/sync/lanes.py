@@ -19,6 +19,7 @@ import time
 
 import redis
 from flask import current_app
+from redis.exceptions import LockError, LockNotOwnedError
 from rq import Queue
 
 from isacc.extensions import db
@@ -58,18 +59,25 @@ def work_lane(store_id: int, outlet_id: int | None) -> None:
     key = _key(store_id, outlet_id)
     redis.delete(key + ":queued")  # from now on, arrivals need a job of their own
     redis.set(key + ":dirty", 1)
-    lock = redis.lock(key + ":lock", timeout=current_app.config["LANE_LOCK_SECONDS"])
+    # Not thread-local: the batch's lease renews it from its heartbeat thread.
+    lock = redis.lock(key + ":lock", timeout=current_app.config["LANE_LOCK_SECONDS"],
+                      thread_local=False)
     turn_ends = time.monotonic() + current_app.config["LANE_TURN_SECONDS"]
 
     def keep_going() -> bool:
-        return time.monotonic() < turn_ends and lock.reacquire()
+        if time.monotonic() >= turn_ends:
+            return False
+        try:
+            return lock.reacquire()
+        except LockError:  # lost meanwhile: another worker may hold the lane now
+            return False
 
     while lock.acquire(blocking=False):
         try:
             redis.delete(key + ":dirty")
-            woken = run_lane(store_id, outlet_id, keep_going=keep_going)
+            woken = run_lane(store_id, outlet_id, keep_going=keep_going, lock=lock)
         finally:
-            lock.release()
+            _let_go(lock)
         for other in woken:
             enqueue_lane(*other)
         if time.monotonic() >= turn_ends:
@@ -77,6 +85,16 @@ def work_lane(store_id: int, outlet_id: int | None) -> None:
             return
         if not redis.exists(key + ":dirty"):
             return
+
+
+def _let_go(lock) -> None:
+    """A lock that lapsed or was taken while the lane ran is simply not ours to release: the
+    lease stopped the lane before its next call, and outcomes were written only for rows
+    still claimed."""
+    try:
+        lock.release()
+    except LockNotOwnedError:
+        current_app.logger.warning("lane lock %s was lost while its lane ran", lock.name)
 
 
 def lanes_due(store_id: int | None = None) -> set[tuple[int, int | None]]:

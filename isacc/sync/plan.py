@@ -86,14 +86,27 @@ def plan_transfer(store: Store, transfer: Transfer) -> list[SyncActivity]:
     return [out, into]
 
 
+# Stock opnames and stock adjustments both become Accurate item adjustments, while iSeller
+# numbers each kind on its own ("0001" may be both): each gets a number space of its own, as
+# transfers' two ends do (-OUT, -IN).
+def opname_number(number: str) -> str:
+    return f"{number}-OPN"
+
+
+def adjustment_number(number: str) -> str:
+    return f"{number}-ADJ"
+
+
 def plan_stock_opname(store: Store, opname: StockOpname) -> list[SyncActivity]:
-    return [_activity(store, ActivityKind.STOCK_OPNAME, opname, number=opname.number,
+    return [_activity(store, ActivityKind.STOCK_OPNAME, opname,
+                      number=opname_number(opname.number),
                       outlet_id=opname.outlet_id, source_at=opname.counted_at,
                       source_number=opname.number)]
 
 
 def plan_stock_adjustment(store: Store, adjustment: StockAdjustment) -> list[SyncActivity]:
-    return [_activity(store, ActivityKind.STOCK_ADJUSTMENT, adjustment, number=adjustment.number,
+    return [_activity(store, ActivityKind.STOCK_ADJUSTMENT, adjustment,
+                      number=adjustment_number(adjustment.number),
                       outlet_id=adjustment.outlet_id, source_at=adjustment.adjusted_at,
                       source_number=adjustment.number)]
 

@@ -1,6 +1,7 @@
 """Refresh: a person sends failed rows again once the cause is fixed. The rows go back to
-pending, due now; their attempts are kept, so each is looked up in Accurate by its number
-before it is saved again. Rows waiting on them follow by themselves once they succeed.
+pending, due now, with a fresh retry budget; whether an earlier attempt's outcome is unknown
+is kept (`outcome_unknown`), so such a row is looked up in Accurate by its number before it
+is saved again. Rows waiting on them follow by themselves once they succeed.
 
 The rows refreshed together share one `refreshed_at`, which is how the page follows the
 batch until every row in it has an outcome."""
@@ -45,6 +46,7 @@ def refresh(store: Store, activity_ids: list[int]) -> Batch:
     now = utcnow()
     for activity in rows:
         activity.status = Status.PENDING
+        activity.attempts = 0
         activity.due_at = activity.refreshed_at = now
         activity.finished_at = None
         tell(activity, say("Refreshed: waiting to be sent again."))

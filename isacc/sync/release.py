@@ -66,7 +66,7 @@ def renumber_pending_customers(store: Store) -> None:
     worker holds keeps its number: the worker may already have sent it, and a retry looks
     the sent number up."""
     now = utcnow()
-    untouched = (SyncActivity.attempts == 0, SyncActivity.status == Status.PENDING,
+    untouched = (SyncActivity.outcome_unknown.is_(False), SyncActivity.status == Status.PENDING,
                  or_(SyncActivity.claimed_until.is_(None), SyncActivity.claimed_until < now))
     for activity_id, customer in db.session.execute(
             db.select(SyncActivity.id, Customer).join(

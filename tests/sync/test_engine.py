@@ -94,7 +94,7 @@ def test_a_stock_opname_waits_for_an_earlier_failed_movement_of_its_outlet(shop)
     db.session.commit()
     shop.drain()
     assert shop.activity(opname_id).status == Status.SUCCESS
-    adjustment = shop.accurate.detail("item-adjustment", number="SO-1")
+    adjustment = shop.accurate.detail("item-adjustment", number="SO-1-OPN")
     assert adjustment["detailItem"][0]["itemAdjustmentType"] == "ADJUSTMENT_OUT"
     assert adjustment["detailItem"][0]["quantity"] == 3
 
@@ -179,7 +179,7 @@ def test_a_stock_adjustment_and_register_cash_in_and_out_reach_accurate(shop):
     shop.drain()
     for activity_id in (adjustment_id, cash_in_id, cash_out_id):
         assert shop.activity(activity_id).status == Status.SUCCESS
-    adjustment = shop.accurate.detail("item-adjustment", number="ADJ-1")
+    adjustment = shop.accurate.detail("item-adjustment", number="ADJ-1-ADJ")
     assert adjustment["branchName"] == "Jakarta"
     assert [(d["itemNo"], d["itemAdjustmentType"], d["quantity"], d["warehouseName"])
             for d in adjustment["detailItem"]] == [
