@@ -26,8 +26,6 @@ from isacc.accurate.connection import client_for
 from isacc.extensions import db
 from isacc.models import (
     ActivityKind,
-    Customer,
-    Deposit,
     Outlet,
     OutletMapping,
     SalesOrder,
@@ -43,7 +41,7 @@ from isacc.models.base import utcnow
 from isacc.reasons import Said, say, told
 from isacc.sync import documents, send
 from isacc.sync.lease import Lease
-from isacc.sync.send import MODULES  # noqa: F401 - where callers have always found it
+from isacc.sync.send import SOURCES, source
 
 # What moves an outlet's stock: a stock opname waits for every earlier one to be in Accurate,
 # and none of them overtakes an earlier one of another kind (stock may not go negative).
@@ -61,11 +59,6 @@ def worker_name() -> str:
     if pid not in _names:
         _names[pid] = f"{socket.gethostname()[:40]}:{pid}:{secrets.token_hex(4)}"
     return _names[pid]
-
-
-def forget_worker_name() -> None:
-    """A new process starts without a name (tests simulate one with this)."""
-    _names.clear()
 
 
 def ready_query(store_id: int, outlet_id: int | None, now):
@@ -230,9 +223,6 @@ def _lanes_waiting_on(ids: list[int]) -> set:
 
 # ---- building ----------------------------------------------------------------------------------
 
-SOURCES = {"customer": Customer, "sales_order": SalesOrder, "sales_payment": SalesPayment,
-           "transfer": Transfer, "stock_opname": StockOpname,
-           "stock_adjustment": StockAdjustment, "deposit": Deposit}
 # What building each document reads from its source, loaded with the batch.
 SOURCE_LOADS = {
     "sales_order": (selectinload(SalesOrder.lines), selectinload(SalesOrder.customer)),
@@ -254,9 +244,9 @@ def _preload(batch: list[SyncActivity]) -> dict:
     loaded = {}
     for kind, ids in by_kind.items():
         model = SOURCES[kind]
-        for source in db.session.scalars(db.select(model).where(model.id.in_(ids))
+        for record in db.session.scalars(db.select(model).where(model.id.in_(ids))
                                          .options(*SOURCE_LOADS.get(kind, ()))):
-            loaded[kind, source.id] = source
+            loaded[kind, record.id] = record
     waited_for = [a.waits_for_id for a in batch if a.waits_for_id]
     if waited_for:
         for row in db.session.scalars(db.select(SyncActivity)
@@ -265,31 +255,28 @@ def _preload(batch: list[SyncActivity]) -> dict:
     return loaded
 
 
-_source = send.source
-
-
 def payload_for(store: Store, activity: SyncActivity, loaded: dict | None = None) -> dict | None:
     """The Accurate payload of an activity (None: nothing to send, e.g. a count that matched);
     `loaded`: what _preload read for its batch."""
-    source, number = _source(activity, loaded), activity.accurate_number
+    record, number = source(activity, loaded), activity.accurate_number
     after = activity.waits_for.accurate_number if activity.waits_for else None
     match activity.kind:
         case ActivityKind.CUSTOMER:
-            return documents.customer(store, source, number)
+            return documents.customer(store, record, number)
         case ActivityKind.SALES_INVOICE:
-            return documents.sales_invoice(store, source, number)
+            return documents.sales_invoice(store, record, number)
         case ActivityKind.SALES_RECEIPT:
-            return documents.sales_receipt(store, source, number, after)
+            return documents.sales_receipt(store, record, number, after)
         case ActivityKind.TRANSFER_OUT:
-            return documents.transfer_out(store, source, number)
+            return documents.transfer_out(store, record, number)
         case ActivityKind.TRANSFER_IN:
-            return documents.transfer_in(store, source, number, after)
+            return documents.transfer_in(store, record, number, after)
         case ActivityKind.STOCK_OPNAME:
-            return documents.stock_opname(store, source, number)
+            return documents.stock_opname(store, record, number)
         case ActivityKind.STOCK_ADJUSTMENT:
-            return documents.stock_adjustment(store, source, number)
+            return documents.stock_adjustment(store, record, number)
         case ActivityKind.OTHER_DEPOSIT | ActivityKind.OTHER_PAYMENT:
-            return documents.deposit(store, source, number)
+            return documents.deposit(store, record, number)
     raise ValueError(f"no document for {activity.kind}")
 
 

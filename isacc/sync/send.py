@@ -24,7 +24,19 @@ from isacc.accurate.errors import (
 )
 from isacc.accurate.limiter import LimiterTimeout
 from isacc.extensions import db
-from isacc.models import ActivityKind, Status, Store, SyncActivity
+from isacc.models import (
+    ActivityKind,
+    Customer,
+    Deposit,
+    SalesOrder,
+    SalesPayment,
+    Status,
+    StockAdjustment,
+    StockOpname,
+    Store,
+    SyncActivity,
+    Transfer,
+)
 from isacc.models.base import utcnow
 from isacc.outcomes import Outcome, as_accurate_error, outcome_of
 from isacc.reasons import Said, say, tell
@@ -206,9 +218,14 @@ def reload(ids: list[int]) -> None:
         db.session.scalars(db.select(SyncActivity).where(SyncActivity.id.in_(ids))).all()
 
 
-def source(activity: SyncActivity, loaded: dict | None = None):
-    from isacc.sync.engine import SOURCES  # the engine owns what each source is
+# The iSeller record behind each activity, by its source_kind.
+SOURCES = {"customer": Customer, "sales_order": SalesOrder, "sales_payment": SalesPayment,
+           "transfer": Transfer, "stock_opname": StockOpname,
+           "stock_adjustment": StockAdjustment, "deposit": Deposit}
 
+
+def source(activity: SyncActivity, loaded: dict | None = None):
+    """The activity's iSeller record: from `loaded` (what a batch preloaded) or the database."""
     found = (loaded or {}).get((activity.source_kind, activity.source_id))
     return found or db.session.get(SOURCES[activity.source_kind], activity.source_id)
 
@@ -344,10 +361,13 @@ def save_and_settle(current: Pass) -> None:
 def settle_refusals(current: Pass, refused: list[tuple[SyncActivity, FinalError]]) -> None:
     """A refusal for a number Accurate already has: isacc's own earlier attempt (its answer
     lost) is adopted by its marker; anything else under that number is not ours."""
+    taken, plain = [], []
     for activity, error in refused:
-        if not (activity.accurate_number and error.reason.says(DUPLICATE_NUMBER)):
-            current.record([(activity, current.fail(error))])
-            continue
+        duplicate = activity.accurate_number and error.reason.says(DUPLICATE_NUMBER)
+        (taken if duplicate else plain).append((activity, error))
+    # Plain refusals in one write; each number taken needs a call, recorded as it returns.
+    current.record([(activity, current.fail(error)) for activity, error in plain])
+    for activity, _ in taken:
         found = current.client.find_by_number(current.module, activity.accurate_number,
                                               fields=documents.marked_field(current.module))
         if found and documents.is_marked(current.module, found, activity.id):

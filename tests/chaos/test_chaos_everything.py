@@ -39,7 +39,7 @@ from isacc.models import (
     WebhookLog,
 )
 from isacc.sync import lanes
-from isacc.sync.engine import MODULES
+from isacc.sync.send import MODULES
 from isacc.webhooks import schedule
 from jobs.worker import worker_command, worker_environment
 from tests.accurate.conftest import DATABASE

@@ -207,7 +207,7 @@ def test_a_worker_name_is_unique_even_where_host_and_pid_repeat(monkeypatch):
     monkeypatch.setattr(engine.socket, "gethostname", lambda: "container")
     monkeypatch.setattr(engine.os, "getpid", lambda: 1)
     first = engine.worker_name()
-    engine.forget_worker_name()  # what a new process starts with
+    monkeypatch.setattr(engine, "_names", {})  # what a new process starts with
     assert engine.worker_name() != first
     assert first.startswith("container:1:")
 
