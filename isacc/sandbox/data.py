@@ -119,8 +119,10 @@ def _handle(database, module, action, params):
         found = _find(database, module, params)
         if found is None:
             return failure("Data tidak ditemukan")
-        database.delete(module.name, found["id"])
-        return envelope({"s": True, "d": ["Data berhasil dihapus"]})
+        answer = modules.delete(database, module, found)
+        if answer["s"]:
+            sandbox().webhooks.notice(database.id, module.name, answer.pop("r"), "DELETE")
+        return envelope(answer)
     if action == "get-stock" and module.name == "item":
         found = database.by_number("item", params.get("no"))
         if found is None:

@@ -9,7 +9,7 @@ import re
 import time
 from datetime import datetime
 
-from isacc.sandbox import settings
+from isacc.sandbox import changes, settings
 from isacc.sandbox.storage import Database
 
 DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
@@ -125,8 +125,16 @@ class Module:
     def shape(self, db: Database, record: dict) -> dict:
         return record
 
-    def apply(self, db: Database, record: dict) -> None:
-        """What a saved document changes elsewhere."""
+    def apply(self, db: Database, record: dict, sign: int = 1) -> None:
+        """What a saved document changes elsewhere; sign -1 undoes it (an edit undoes the
+        stored version before applying the new one, a delete only undoes)."""
+
+    def carry(self, stored: dict, edited: dict) -> None:
+        """What an edited document keeps from its stored version beyond its own fields."""
+
+    def in_use(self, db: Database, record: dict) -> str | None:
+        """Why the document may not be deleted (another document builds on it), or None."""
+        return None
 
     def auto_number(self, db: Database) -> str:
         n = db.next_number(self.name)
@@ -164,6 +172,9 @@ class Item(Module):
         for opening in c.record.get("detailOpenBalance") or []:
             c.positive(opening.get("quantity"), "Kuantitas saldo awal")
             c.warehouse(opening.get("warehouseName"))
+
+    def carry(self, stored, edited):
+        edited["stock"] = stored.get("stock", {})  # an edit changes no opening balance
 
     def shape(self, db, record):
         record.setdefault("itemType", "INVENTORY")
@@ -204,10 +215,23 @@ class SalesInvoice(Module):
         record["totalAmount"] = record["outstanding"] = round(total, 6)
         return record
 
-    def apply(self, db, record):
+    def carry(self, stored, edited):
+        # What receipts paid stays paid: the edit moves what is owed by the difference.
+        paid = stored["totalAmount"] - stored["outstanding"]
+        edited["outstanding"] = round(edited["totalAmount"] - paid, 6)
+
+    def apply(self, db, record, sign=1):
         for line in record["detailItem"]:
             move_stock(db, line["itemNo"], line.get("warehouseName") or DEFAULT_WAREHOUSE,
-                       -float(line["quantity"]))
+                       -sign * float(line["quantity"]))
+
+    def in_use(self, db, record):
+        for receipt in db.all("sales-receipt"):
+            if any(line.get("invoiceNo") == record["number"]
+                   for line in receipt.get("detailInvoice") or []):
+                return (f'Faktur Penjualan "{record["number"]}" sudah digunakan di Penerimaan '
+                        f'Penjualan "{receipt["number"]}"')
+        return None
 
 
 class SalesReceipt(Module):
@@ -241,12 +265,12 @@ class SalesReceipt(Module):
         if cheque is not None and abs(cheque - paid) > 1e-6:
             c.fail("Nilai pembayaran tidak sama dengan total rincian faktur")
 
-    def apply(self, db, record):
+    def apply(self, db, record, sign=1):
         for line in record["detailInvoice"]:
             invoice = db.by_number("sales-invoice", line["invoiceNo"])
             discount = sum(float(cut["amount"]) for cut in line.get("detailDiscount") or [])
             invoice["outstanding"] = round(
-                invoice["outstanding"] - float(line["paymentAmount"]) - discount, 6)
+                invoice["outstanding"] - sign * (float(line["paymentAmount"]) + discount), 6)
             db.save("sales-invoice", invoice)
 
 
@@ -270,14 +294,23 @@ class ItemTransfer(Module):
             if source is not None and source.get("itemTransferType") != "TRANSFER_OUT":
                 c.fail(f'Pemindahan Barang "{source["number"]}" bukan pengiriman barang')
 
-    def apply(self, db, record):
-        sign = -1 if record["itemTransferType"] == "TRANSFER_OUT" else 1
+    def apply(self, db, record, sign=1):
+        direction = -1 if record["itemTransferType"] == "TRANSFER_OUT" else 1
         for line in record["detailItem"]:
-            move_stock(db, line["itemNo"], record["warehouseName"], sign * float(line["quantity"]))
-        if sign > 0:
+            move_stock(db, line["itemNo"], record["warehouseName"],
+                       sign * direction * float(line["quantity"]))
+        if direction > 0:
             source = db.by_number("item-transfer", record["fromItemTransferNo"])
-            source["itemTransferOutStatus"] = "FULL_RECEIVED"
+            if sign > 0:
+                source["itemTransferOutStatus"] = "FULL_RECEIVED"
+            else:
+                source.pop("itemTransferOutStatus", None)
             db.save("item-transfer", source)
+
+    def in_use(self, db, record):
+        if record.get("itemTransferOutStatus") == "FULL_RECEIVED":
+            return f'Pemindahan Barang "{record["number"]}" sudah diterima'
+        return None
 
 
 class ItemAdjustment(Module):
@@ -299,11 +332,11 @@ class ItemAdjustment(Module):
         record.setdefault("adjustmentAccountNo", "6-60301")  # [G] Preferensi's default
         return record
 
-    def apply(self, db, record):
+    def apply(self, db, record, sign=1):
         for line in record["detailItem"]:
-            sign = 1 if line["itemAdjustmentType"] == "ADJUSTMENT_IN" else -1
+            direction = 1 if line["itemAdjustmentType"] == "ADJUSTMENT_IN" else -1
             move_stock(db, line["itemNo"], line.get("warehouseName") or DEFAULT_WAREHOUSE,
-                       sign * float(line["quantity"]))
+                       sign * direction * float(line["quantity"]))
 
 
 class CashMovement(Module):
@@ -355,12 +388,20 @@ class Purchase(Module):
             c.warehouse(line.get("warehouseName"))
             c.exists("purchase-order", line.get("purchaseOrderNumber"), "Pesanan Pembelian")
 
-    def apply(self, db, record):
+    def apply(self, db, record, sign=1):
         if not self.adds_stock or record.get("receiveItemNumber"):
             return
         for line in record["detailItem"]:
             move_stock(db, line["itemNo"], line.get("warehouseName") or DEFAULT_WAREHOUSE,
-                       float(line["quantity"]))
+                       sign * float(line["quantity"]))
+
+    def in_use(self, db, record):
+        if self.name == "receive-item":
+            for invoice in db.all("purchase-invoice"):
+                if invoice.get("receiveItemNumber") == record["number"]:
+                    return (f'Penerimaan Barang "{record["number"]}" sudah ditagih di Faktur '
+                            f'Pembelian "{invoice["number"]}"')
+        return None
 
 
 MODULES: dict[str, Module] = {m.name: m for m in [
@@ -391,30 +432,84 @@ def seed(db: Database, branches: list[str]) -> None:
             db.insert("vendor", no, {"vendorNo": no, "name": name})
 
 
+class Refused(Exception):
+    """A save's problems, raised inside its transaction so that nothing it did stays."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
 def save(db: Database, module: Module, body: dict) -> dict:
-    """One save.do: the answer envelope, `r` being the stored record."""
+    """One save.do: the answer envelope, `r` being the stored record. With `id` it is an
+    edit: checked like a new document, and what the stored version changed (stock, what
+    is owed) is undone before the edited version's effects are applied."""
     record = {k: v for k, v in body.items() if v is not None}
-    if record.get("id"):
-        existing = db.get(module.name, record["id"])
-        if existing is None:
-            return {"s": False, "d": [f'Data dengan id {record["id"]} tidak ditemukan']}
-        existing.update(record)
-        db.save(module.name, existing)
-        return {"s": True, "d": ["Data berhasil disimpan"], "r": existing}
-    # The whole save holds the database: checks and effects see no half-saved neighbour.
-    with db.transaction():
-        c = Check(db, record)
-        module.check(c)
-        number = record.get(module.key)
-        if number not in (None, "") and db.by_number(module.name, number) is not None:
+    try:
+        # The whole save holds the database: checks and effects see no half-saved neighbour.
+        with db.transaction():
+            stored = _edit(db, module, record) if record.get("id") else _create(db, module, record)
+    except Refused as refused:
+        return {"s": False, "d": refused.problems}
+    return {"s": True, "d": ["Data berhasil disimpan"], "r": stored}
+
+
+def _check(db: Database, module: Module, record: dict, doc_id=None) -> None:
+    c = Check(db, record)
+    module.check(c)
+    number = record.get(module.key)
+    if number not in (None, ""):
+        other = db.by_number(module.name, number)
+        if other is not None and other["id"] != doc_id:
             c.fail(f'Nomor "{number}" sudah digunakan')
-        if number in (None, "") and module.prefix is None:
-            c.fail("Nama harus diisi" if module.key == "name" else "Nomor harus diisi")
-        if c.problems:
-            return {"s": False, "d": c.problems}
-        if number in (None, ""):
-            number = record[module.key] = module.auto_number(db)
-        stored = db.insert(module.name, str(number), module.shape(db, record))
-        module.apply(db, stored)
-        return {"s": True, "d": ["Data berhasil disimpan"],
-                "r": db.get(module.name, stored["id"])}
+    elif module.prefix is None:
+        c.fail("Nama harus diisi" if module.key == "name" else "Nomor harus diisi")
+    if c.problems:
+        raise Refused(c.problems)
+
+
+def _create(db: Database, module: Module, record: dict) -> dict:
+    _check(db, module, record)
+    if record.get(module.key) in (None, ""):
+        record[module.key] = module.auto_number(db)
+    record = module.shape(db, record)
+    changes.number_lines(db, record)
+    stored = db.insert(module.name, str(record[module.key]), record)
+    module.apply(db, stored)
+    return db.get(module.name, stored["id"])
+
+
+def _edit(db: Database, module: Module, body: dict) -> dict:
+    stored = db.get(module.name, body["id"])
+    if stored is None:
+        raise Refused([f'Data dengan id {body["id"]} tidak ditemukan'])
+    edited, problems = changes.merge(stored, body)
+    if problems:
+        raise Refused(problems)
+    edited["id"] = stored["id"]
+    module.apply(db, stored, -1)
+    _check(db, module, edited, stored["id"])
+    edited = module.shape(db, edited)
+    module.carry(stored, edited)
+    if edited.get("outstanding", 0) < -1e-6:
+        raise Refused([f'Nilai transaksi lebih kecil dari yang sudah dibayar '
+                       f'({stored["totalAmount"] - stored["outstanding"]:g})'])
+    changes.number_lines(db, edited)
+    db.save(module.name, edited, number=str(edited[module.key]))
+    module.apply(db, edited)
+    return db.get(module.name, stored["id"])
+
+
+def delete(db: Database, module: Module, record: dict) -> dict:
+    """One delete.do: what the document changed is undone, unless another document builds
+    on it (Accurate refuses that delete)."""
+    with db.transaction():
+        stored = db.get(module.name, record["id"])
+        if stored is None:
+            return {"s": False, "d": ["Data tidak ditemukan"]}
+        reason = module.in_use(db, stored)
+        if reason:
+            return {"s": False, "d": [reason]}
+        module.apply(db, stored, -1)
+        db.delete(module.name, stored["id"])
+    return {"s": True, "d": ["Data berhasil dihapus"], "r": stored}

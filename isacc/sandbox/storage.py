@@ -70,9 +70,14 @@ class Database(Store):
         self.save(module, record)
         return record
 
-    def save(self, module: str, record: dict) -> None:
-        self.run("UPDATE doc SET data = ? WHERE id = ? AND module = ?",
-                 json.dumps(record), record["id"], module)
+    def save(self, module: str, record: dict, number: str | None = None) -> None:
+        """Store the record again; `number` renumbers it (an edit may change its number)."""
+        if number is None:
+            self.run("UPDATE doc SET data = ? WHERE id = ? AND module = ?",
+                     json.dumps(record), record["id"], module)
+        else:
+            self.run("UPDATE doc SET data = ?, number = ? WHERE id = ? AND module = ?",
+                     json.dumps(record), number, record["id"], module)
 
     def get(self, module: str, doc_id) -> dict | None:
         rows = self.query("SELECT data FROM doc WHERE module = ? AND id = ?", module, doc_id)

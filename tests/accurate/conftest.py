@@ -42,3 +42,22 @@ def connected(sandbox) -> Connected:
         access, renew_session=lambda: account.renew_session(
             config, access.access_token, DATABASE, access.session_id))
     return Connected(config, token, client)
+
+
+def every_scope() -> str:
+    from isacc.sandbox.modules import MODULES
+
+    return " ".join(f"{name.replace('-', '_')}_{action}" for name in MODULES
+                    for action in ("view", "save", "delete"))
+
+
+@pytest.fixture
+def person(sandbox) -> AccurateClient:
+    """A person's own Accurate access (every scope, unlike isacc's): enters, edits and
+    deletes documents as the user would."""
+    config = sandbox_config(sandbox)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(oauth, "SCOPES", every_scope())
+        token = grant(config)
+    host, session = account.open_database(config, token.access_token, DATABASE)
+    return AccurateClient(DatabaseAccess(DATABASE, host, token.access_token, session))

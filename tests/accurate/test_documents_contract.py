@@ -178,7 +178,8 @@ def test_form_encoded_flat_keys_are_accepted_too(connected):
         headers={"Authorization": f"Bearer {access.access_token}",
                  "X-Session-ID": access.session_id})
     assert answer.json()["s"] is True
-    assert answer.json()["r"]["detailShipAddress"] == [{"street": "Jl. A"}]
+    [address] = answer.json()["r"]["detailShipAddress"]
+    assert address["street"] == "Jl. A" and address["id"]  # lines get ids, as in Accurate
 
 
 def test_dates_are_written_the_accurate_way():

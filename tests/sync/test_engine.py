@@ -23,8 +23,9 @@ def test_an_order_becomes_an_invoice_and_receipts_with_the_mdr_fee(shop):
     assert saved["totalAmount"] == 50000 and saved["outstanding"] == 0
     receipt = shop.accurate.detail("sales-receipt", number="INV-1-2")
     assert receipt["bankNo"] == "1-10103" and receipt["chequeAmount"] == 19860
-    assert receipt["detailInvoice"][0]["detailDiscount"] == [
-        {"accountNo": "6-60201", "amount": 140, "discountNotes": "iSellerPay MDR"}]
+    [fee] = receipt["detailInvoice"][0]["detailDiscount"]
+    assert {k: fee[k] for k in ("accountNo", "amount", "discountNotes")} == {
+        "accountNo": "6-60201", "amount": 140, "discountNotes": "iSellerPay MDR"}
     stock = {w["name"]: w["balance"]
              for w in shop.accurate.detail("item", no="K-1")["detailWarehouseData"]}
     assert stock["Gudang Kemang"] == 100000 - 2

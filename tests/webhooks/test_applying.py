@@ -126,8 +126,13 @@ def test_an_edited_document_changes_stock_by_the_difference_and_a_delete_undoes_
     accurate = webshop.sandbox_client()
     # Accurate stamps notices to the second: wait for the next one so the edit is a new version.
     webshop.next_second()
-    accurate.save("receive-item", {"id": row.accurate_id, "detailItem": [
-        {"itemNo": "K-1", "quantity": 4, "warehouseName": "Gudang Kemang"}]})
+    received = accurate.detail("receive-item", id=row.accurate_id)
+    [line] = received["detailItem"]
+    accurate.save("receive-item", {
+        "id": row.accurate_id, "vendorNo": "V-001", "receiveNumber": "SJ-1",
+        "transDate": webshop.today, "branchName": "Jakarta", "detailItem": [
+            {"id": line["id"], "itemNo": "K-1", "quantity": 4,
+             "warehouseName": "Gudang Kemang"}]})
     webshop.wait_for_rows(2)
     work()
     assert webshop.stock("K-1") == (4, 0)
