@@ -7,7 +7,7 @@ from isacc.sandbox.storage import Database
 
 # Worked out by the sandbox on every save; an edit's body cannot set them.
 COMPUTED = ("totalAmount", "outstanding", "subTotal", "taxAmount", "tax1Amount",
-            "totalExpense", "lastUpdate", "stock", "returnAmount", "creditAmount")
+            "totalExpense", "detailTax", "lastUpdate", "stock", "returnAmount", "creditAmount")
 
 
 def _is_lines(value) -> bool:

@@ -9,7 +9,7 @@ import re
 import time
 from datetime import datetime
 
-from isacc.sandbox import changes, settings
+from isacc.sandbox import changes, settings, tax
 from isacc.sandbox.storage import Database
 
 DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
@@ -169,6 +169,7 @@ class Item(Module):
 
     def check(self, c: Check) -> None:
         c.required("name", "Nama Barang")
+        c.exists("tax", c.record.get("tax1Name"), "Pajak")
         for opening in c.record.get("detailOpenBalance") or []:
             c.positive(opening.get("quantity"), "Kuantitas saldo awal")
             c.warehouse(opening.get("warehouseName"))
@@ -194,8 +195,29 @@ class Customer(Module):
         c.required("name", "Nama Pelanggan")
 
 
-class SalesInvoice(Module):
-    prefix, transactional = "SI", True
+class Taxes(Module):
+    """tax: Accurate's tax records, named by their description (items' `tax1Name`)."""
+
+    key = "description"
+    types = ("PPH15", "PPH21", "PPH22", "PPH23", "PPHPS4", "PPN", "PPNBM")
+
+    def check(self, c: Check) -> None:
+        c.required("description", "Deskripsi")
+        kind = c.required("taxType", "Jenis Pajak")
+        if kind and kind not in self.types:
+            c.fail(f'Jenis Pajak "{kind}" tidak dikenal')
+        rate = _number(c.record.get("rate"))
+        if rate is None or not 0 <= rate <= 100:
+            c.fail("Nilai persentase harus antara 0 dan 100")
+        for field in ("salesTaxGlAccountNo", "purchaseTaxGlAccountNo"):
+            c.exists("glaccount", c.required(field, "Akun Pajak"), "Akun")
+
+
+class Sale(Module):
+    """What a sales invoice and a sales return share: a customer, lines of items with prices,
+    other costs, tax, and the amounts worked out from them."""
+
+    transactional = True
 
     def check(self, c: Check) -> None:
         super().check(c)
@@ -207,12 +229,22 @@ class SalesInvoice(Module):
             if _number(line.get("unitPrice")) is None:
                 c.fail("Harga satuan harus diisi")
             c.warehouse(line.get("warehouseName"))
+        for cost in c.record.get("detailExpense") or []:
+            c.exists("glaccount", c.required("accountNo", "Akun biaya", cost), "Akun")
+            if _number(cost.get("expenseAmount")) is None:
+                c.fail("Nilai biaya harus diisi")
 
     def shape(self, db, record):
-        total = sum(float(line["quantity"]) * float(line["unitPrice"])
-                    - float(line.get("itemCashDiscount") or 0) for line in record["detailItem"])
-        total -= float(record.get("cashDiscount") or 0)
-        record["totalAmount"] = record["outstanding"] = round(total, 6)
+        tax.work_out(db, record)
+        return record
+
+
+class SalesInvoice(Sale):
+    prefix = "SI"
+
+    def shape(self, db, record):
+        tax.work_out(db, record)
+        record["outstanding"] = record["totalAmount"]
         return record
 
     def carry(self, stored, edited):
@@ -231,7 +263,90 @@ class SalesInvoice(Module):
                    for line in receipt.get("detailInvoice") or []):
                 return (f'Faktur Penjualan "{record["number"]}" sudah digunakan di Penerimaan '
                         f'Penjualan "{receipt["number"]}"')
+        for back in db.all("sales-return"):
+            if back.get("invoiceNumber") == record["number"]:
+                return (f'Faktur Penjualan "{record["number"]}" sudah digunakan di Retur '
+                        f'Penjualan "{back["number"]}"')
         return None
+
+
+class SalesReturn(Sale):
+    """Goods a customer brings back. Against an invoice (returnType INVOICE) only what it
+    sold, less what earlier returns took back; the stock comes back in, and the return's
+    amount lowers what the invoice still owes [G: down to nothing; the rest is the
+    customer's credit, `creditAmount`, which the shop refunds]."""
+
+    prefix = "SR"
+    types = ("DELIVERY", "INVOICE", "INVOICE_DP", "NO_INVOICE")
+    emulated = ("INVOICE", "NO_INVOICE")
+
+    def check(self, c: Check) -> None:
+        super().check(c)
+        kind = c.required("returnType", "Tipe retur")
+        if kind and kind not in self.types:
+            c.fail(f'Tipe retur "{kind}" tidak dikenal')
+        elif kind and kind not in self.emulated:
+            c.fail(f'Sandbox: retur jenis "{kind}" tidak diemulasikan, gunakan INVOICE '
+                   f'atau NO_INVOICE')
+        if kind != "INVOICE":
+            return
+        invoice = c.exists("sales-invoice", c.required("invoiceNumber", "No Faktur"),
+                           "Faktur Penjualan")
+        if invoice is None:
+            return
+        customer = c.record.get("customerNo")
+        if customer and invoice["customerNo"] != customer:
+            c.fail(f'Faktur Penjualan "{invoice["number"]}" bukan milik pelanggan "{customer}"')
+        left = self._returnable(c.db, invoice, c.record.get("id"))
+        for line in c.lines("detailItem", "Rincian barang"):
+            item_no, quantity = line.get("itemNo"), _number(line.get("quantity")) or 0
+            if item_no not in left:
+                c.fail(f'Barang "{item_no}" tidak ada di Faktur Penjualan "{invoice["number"]}"')
+            elif quantity > left[item_no] + 1e-9:
+                c.fail(f'Kuantitas retur barang "{item_no}" melebihi sisa kuantitas faktur '
+                       f'({left[item_no]:g})')
+            else:
+                left[item_no] -= quantity
+
+    @staticmethod
+    def _returnable(db, invoice: dict, itself) -> dict[str, float]:
+        """Per item, what the invoice sold less what its other returns took back."""
+        left: dict[str, float] = {}
+        for line in invoice["detailItem"]:
+            left[line["itemNo"]] = left.get(line["itemNo"], 0) + float(line["quantity"])
+        for back in db.all("sales-return"):
+            if back.get("invoiceNumber") == invoice["number"] and back["id"] != itself:
+                for line in back["detailItem"]:
+                    left[line["itemNo"]] = left.get(line["itemNo"], 0) - float(line["quantity"])
+        return left
+
+    def shape(self, db, record):
+        invoice = db.by_number("sales-invoice", record.get("invoiceNumber")) \
+            if record.get("returnType") == "INVOICE" else None
+        if invoice is not None:
+            # [G] A return is taxed as the invoice it takes back unless it says otherwise.
+            for field in ("taxable", "inclusiveTax"):
+                record.setdefault(field, invoice.get(field, False))
+            warehouses = {line["itemNo"]: line.get("warehouseName")
+                          for line in invoice["detailItem"]}
+            for line in record["detailItem"]:
+                line.setdefault("warehouseName", warehouses.get(line["itemNo"])
+                                or DEFAULT_WAREHOUSE)
+        tax.work_out(db, record)
+        owed = max(invoice["outstanding"], 0) if invoice is not None else 0
+        record["returnAmount"] = round(min(record["totalAmount"], owed), 6)
+        record["creditAmount"] = round(record["totalAmount"] - record["returnAmount"], 6)
+        return record
+
+    def apply(self, db, record, sign=1):
+        for line in record["detailItem"]:
+            move_stock(db, line["itemNo"], line.get("warehouseName") or DEFAULT_WAREHOUSE,
+                       sign * float(line["quantity"]))
+        if record.get("returnType") == "INVOICE":
+            invoice = db.by_number("sales-invoice", record["invoiceNumber"])
+            invoice["outstanding"] = round(
+                invoice["outstanding"] - sign * record["returnAmount"], 6)
+            db.save("sales-invoice", invoice)
 
 
 class SalesReceipt(Module):
@@ -406,7 +521,8 @@ class Purchase(Module):
 
 MODULES: dict[str, Module] = {m.name: m for m in [
     Named("branch"), Warehouse("warehouse"), GLAccount("glaccount"), Item("item"),
-    Customer("customer"), SalesInvoice("sales-invoice"), SalesReceipt("sales-receipt"),
+    Customer("customer"), Taxes("tax"), SalesInvoice("sales-invoice"),
+    SalesReceipt("sales-receipt"), SalesReturn("sales-return"),
     ItemTransfer("item-transfer"), ItemAdjustment("item-adjustment"),
     CashMovement("other-deposit", "OD"), CashMovement("other-payment", "OP"),
     Vendor("vendor"), Purchase("purchase-order", "PO", adds_stock=False),
@@ -418,6 +534,7 @@ MODULES: dict[str, Module] = {m.name: m for m in [
 def seed(db: Database, branches: list[str]) -> None:
     """A new database's branches, warehouses, chart of accounts and walk-in customer."""
     if db.count("glaccount"):
+        seed_taxes(db)
         return
     with db.transaction():
         for name in branches:
@@ -430,6 +547,22 @@ def seed(db: Database, branches: list[str]) -> None:
             db.insert("customer", no, {"customerNo": no, "name": name})
         for no, name in settings.SEED_VENDORS:
             db.insert("vendor", no, {"vendorNo": no, "name": name})
+    seed_taxes(db)
+
+
+def seed_taxes(db: Database) -> None:
+    """Taxes came to the sandbox later than the rest: a database made before gets them too."""
+    if db.count("tax"):
+        return
+    with db.transaction():
+        known = {account["no"] for account in db.all("glaccount")}
+        for no, name, kind in settings.SEED_ACCOUNTS:
+            if no not in known:
+                db.insert("glaccount", no, {"no": no, "name": name, "accountType": kind})
+        for kind, description, rate, sales, purchase in settings.SEED_TAXES:
+            db.insert("tax", description, {
+                "taxType": kind, "description": description, "rate": rate,
+                "salesTaxGlAccountNo": sales, "purchaseTaxGlAccountNo": purchase})
 
 
 class Refused(Exception):

@@ -57,7 +57,23 @@ SEED_ACCOUNTS = [
     ("6-60202", "Biaya Administrasi Bank", "EXPENSE"),
     ("6-60301", "Selisih Persediaan", "EXPENSE"),
     ("7-70000", "Pendapatan Lain-lain", "OTHER_INCOME"),
+    ("1-10501", "PPN Masukan", "OTHER_CURRENT_ASSET"),
+    ("2-20501", "PPN Keluaran", "OTHER_CURRENT_LIABILITY"),
+    ("2-20502", "PB1 Terutang", "OTHER_CURRENT_LIABILITY"),
+    ("4-40200", "Pendapatan Service Charge", "REVENUE"),
+    ("7-70100", "Pembulatan", "OTHER_INCOME"),
 ]
+# The taxes a database starts with (tax/list.do): (taxType, description, rate, sales account,
+# purchase account). [G] Accurate has no taxType for PB1, the regional restaurant tax: shops
+# keep it in the PPN slot (Tax 1), which is the one a sales line applies.
+SEED_TAXES = [
+    ("PPN", "PPN 11%", 11, "2-20501", "1-10501"),
+    ("PPN", "PB1 10%", 10, "2-20502", "1-10501"),
+]
+# [G] The tax a taxed line pays when its item names none (Accurate's Preferensi default).
+DEFAULT_SALES_TAX = "PPN 11%"
+# [G] Tax is rounded to whole rupiah, per tax over the document.
+TAX_DIGITS = 0
 SEED_CUSTOMERS = [("WALKIN", "Pelanggan Umum")]
 # An outlet mapping that fits this seed, cash paid into SEED_CASH_ACCOUNT (tests and
 # benchmarks map their outlets with it; the warehouse is each outlet's own).
