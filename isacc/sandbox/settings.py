@@ -85,11 +85,23 @@ SEED_MAPPING = {
 SEED_CASH_ACCOUNT = "1-10001"
 SEED_VENDORS = [("V-001", "PT Kopi Sumber Makmur"), ("V-002", "CV Roti Jaya")]
 
-# Accurate -> isacc notifications. [C] the event types and `databaseId`; [G] the shape of
-# `data` entries and that the body is an array of envelopes (WHSIM's samples are).
+# Accurate -> isacc notifications, per module: (event type, the name `data` entries give the
+# document: <entity>Id and <entity><label>, the record's field that <label> shows).
+# [C] the event types and `databaseId`; [S] WHSIM's ITEM and CUSTOMER entries (itemId, itemNo,
+# customerId, customerNo, action); [G] the other entries by analogy, and that the body is an
+# array of envelopes (WHSIM's samples are). Vendors, branches, taxes and cash in or out have
+# no event type in Accurate's list.
 WEBHOOK_EVENTS = {
-    "purchase-order": ("PURCHASE_ORDER", "purchaseOrder"),
-    "receive-item": ("RECEIVE_ITEM", "receiveItem"),
-    "purchase-invoice": ("PURCHASE_INVOICE", "purchaseInvoice"),
-    "item-transfer": ("ITEM_TRANSFER", "itemTransfer"),
+    "item": ("ITEM", "item", "No", "no"),
+    "customer": ("CUSTOMER", "customer", "No", "customerNo"),
+    "warehouse": ("WAREHOUSE", "warehouse", "Name", "name"),
+    "glaccount": ("GLACCOUNT", "glaccount", "No", "no"),
+    "sales-invoice": ("SALES_INVOICE", "salesInvoice", "No", "number"),
+    "sales-receipt": ("SALES_RECEIPT", "salesReceipt", "No", "number"),
+    "sales-return": ("SALES_RETURN", "salesReturn", "No", "number"),
+    "item-adjustment": ("ITEM_ADJUSTMENT", "itemAdjustment", "No", "number"),
+    "item-transfer": ("ITEM_TRANSFER", "itemTransfer", "No", "number"),
+    "purchase-order": ("PURCHASE_ORDER", "purchaseOrder", "No", "number"),
+    "receive-item": ("RECEIVE_ITEM", "receiveItem", "No", "number"),
+    "purchase-invoice": ("PURCHASE_INVOICE", "purchaseInvoice", "No", "number"),
 }

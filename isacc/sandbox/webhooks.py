@@ -1,5 +1,6 @@
-"""Accurate's webhooks: a notice per saved purchase or transfer, POSTed to the configured URL
-and kept for webhook-history.do. Like Accurate, the notice names the document; the receiver
+"""Accurate's webhooks: a notice per document saved, edited (WRITE) or deleted (DELETE), of
+every module Accurate has an event type for, POSTed to the configured URL and kept for
+webhook-history.do. Like Accurate, the notice names the document; the receiver
 reads the details with detail.do."""
 
 import contextlib
@@ -28,12 +29,12 @@ class Webhooks:
         """Record (and send, when a URL is set) the notice of a saved document."""
         if module not in settings.WEBHOOK_EVENTS:
             return None
-        kind, entity = settings.WEBHOOK_EVENTS[module]
+        kind, entity, label, field = settings.WEBHOOK_EVENTS[module]
         now = time.time()
         envelope = {
             "databaseId": database_id, "type": kind, "uuid": str(uuid.uuid4()),
             "timestamp": datetime.fromtimestamp(now, JAKARTA).strftime(STAMP),
-            "data": [{f"{entity}Id": record["id"], f"{entity}No": record["number"],
+            "data": [{f"{entity}Id": record["id"], f"{entity}{label}": record.get(field),
                       "action": action}],
         }
         self.account.run("INSERT INTO event (uuid, database_id, type, body, created) "

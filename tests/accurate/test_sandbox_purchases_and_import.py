@@ -59,12 +59,14 @@ def receiver(sandbox):
 def test_a_purchase_invoice_fires_a_webhook_and_adds_stock(sandbox, connected, receiver):
     client = connected.client
     client.save("item", {"no": "K-1", "name": "Kopi"})
+    [[saved]] = receiver.wait(1)
+    assert (saved["type"], saved["data"][0]["itemNo"]) == ("ITEM", "K-1")
     page = requests.post(f"{sandbox.url}/sandbox/db/{DATABASE}/purchase", timeout=5, data={
         "module": "purchase-invoice", "vendorNo": "V-001", "branchName": "Jakarta",
         "transDate": TODAY, "itemNo": "K-1", "quantity": "12", "unitPrice": "9000",
         "warehouseName": "Gudang Kemang"})
     assert page.status_code == 200
-    [[notice]] = receiver.wait(1)
+    [notice] = receiver.wait(2)[1]
     assert notice["databaseId"] == DATABASE and notice["type"] == "PURCHASE_INVOICE"
     [entry] = notice["data"]
     assert entry["action"] == "WRITE" and entry["purchaseInvoiceNo"].startswith("PI.")
@@ -78,22 +80,23 @@ def test_a_purchase_invoice_fires_a_webhook_and_adds_stock(sandbox, connected, r
 
 def test_the_purchase_page_fires_a_webhook_and_history_keeps_it(sandbox, connected, receiver):
     connected.client.save("item", {"no": "R-1", "name": "Roti"})
+    [[item]] = receiver.wait(1)
     page = requests.post(f"{sandbox.url}/sandbox/db/{DATABASE}/purchase", timeout=5, data={
         "module": "receive-item", "vendorNo": "V-002", "branchName": "Bandung",
         "transDate": TODAY, "itemNo": "R-1", "quantity": "5", "unitPrice": "4000",
         "warehouseName": "Gudang Dago"})
     assert page.status_code == 200 and "Tersimpan" in page.text
-    [[notice]] = receiver.wait(1)
+    [notice] = receiver.wait(2)[1]
     assert notice["type"] == "RECEIVE_ITEM"
     sandbox.admin("webhook/redeliver", {"uuid": notice["uuid"]})
-    assert receiver.wait(2)[1] == [notice]  # the same notice, delivered twice
+    assert receiver.wait(3)[2] == [notice]  # the same notice, delivered twice
     now = datetime.now(ZoneInfo("Asia/Jakarta"))
     stamp = "%d/%m/%Y %H:%M:%S"
     history = account._get(connected.config, "/api/webhook-history.do",
                            connected.token.access_token,
                            {"from": (now - timedelta(hours=1)).strftime(stamp),
                             "to": (now + timedelta(minutes=1)).strftime(stamp)})
-    assert [event["uuid"] for event in history["d"]] == [notice["uuid"]]
+    assert [event["uuid"] for event in history["d"]] == [item["uuid"], notice["uuid"]]
 
 
 def test_a_purchase_of_an_unknown_item_is_refused_on_the_page(sandbox, receiver):

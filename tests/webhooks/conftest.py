@@ -140,10 +140,14 @@ class Webshop:
                                    "warehouseName": warehouse})
         assert page.status_code == 200, page.text
 
-    def rows(self) -> list[WebhookLog]:
+    def rows(self, *types: str) -> list[WebhookLog]:
+        """The store's webhook log, oldest first; only these event types when given (the
+        scheduler's catch-up also brings the ITEM notices of the items setup_shop saved)."""
         db.session.expire_all()
-        return db.session.scalars(db.select(WebhookLog).where(
-            WebhookLog.store_id == self.store.id).order_by(WebhookLog.id)).all()
+        query = db.select(WebhookLog).where(WebhookLog.store_id == self.store.id)
+        if types:
+            query = query.where(WebhookLog.event_type.in_(types))
+        return db.session.scalars(query.order_by(WebhookLog.id)).all()
 
     def wait_for_rows(self, count: int) -> list[WebhookLog]:
         for _ in range(100):

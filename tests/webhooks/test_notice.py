@@ -53,7 +53,7 @@ def test_a_notice_iseller_refused_is_sent_again_by_the_tick(webshop, receiver):
     db.session.commit()
     assert schedule.tick()["lanes"] == 1
     work()
-    [row] = webshop.rows()
+    [row] = webshop.rows("PURCHASE_INVOICE")
     assert row.notice_attempts == 2 and row.notified_at is not None and row.reason is None
     first, second = receiver.requests
     assert first[1] == second[1]  # the same notice; iSeller knows it by its event_id

@@ -105,3 +105,27 @@ def test_a_malformed_body_is_refused_with_what_is_wrong(client, webshop):
         status, answer = post(client, token, body)
         assert status == 400 and words in answer["error"], (body, answer)
     assert count_rows() == 0
+
+
+def test_the_sandbox_notices_of_sales_customers_and_adjustments_are_acknowledged(webshop):
+    """Every type Accurate sends reaches isacc; those that change no iSeller stock are
+    answered 200 and stored nowhere."""
+    accurate = webshop.sandbox_client()
+    day = webshop.today
+    accurate.save("customer", {"name": "Andi", "transDate": day})
+    invoice = accurate.save("sales-invoice", {
+        "customerNo": "WALKIN", "transDate": day, "branchName": "Jakarta",
+        "detailDownPayment": [], "detailExpense": [], "detailItem": [
+            {"itemNo": "K-1", "quantity": 1, "unitPrice": 25000,
+             "warehouseName": "Gudang Kemang"}]})
+    accurate.save("sales-receipt", {
+        "customerNo": "WALKIN", "transDate": day, "branchName": "Jakarta",
+        "bankNo": "1-10001", "chequeAmount": 25000, "paymentMethod": "CASH_OTHER",
+        "detailInvoice": [{"invoiceNo": invoice["number"], "paymentAmount": 25000}]})
+    accurate.save("item-adjustment", {
+        "transDate": day, "branchName": "Jakarta", "adjustmentAccountNo": "6-60301",
+        "detailItem": [{"itemNo": "K-1", "itemAdjustmentType": "ADJUSTMENT_OUT",
+                        "quantity": 1, "unitCost": 0, "warehouseName": "Gudang Kemang"}]})
+    answers = webshop.isacc.wait_for_answers(4)
+    assert [(status, body["recorded"]) for status, body in answers] == [(200, 0)] * 4
+    assert count_rows() == 0

@@ -72,13 +72,17 @@ def test_the_warning_says_when_the_webhook_lapses_soon_or_lapsed(webshop):
 
 def test_the_catch_up_applies_notices_sent_while_isacc_was_unreachable(webshop):
     webshop.product("K-1")
+    webshop.product("R-1")
     webshop.sandbox.admin("webhook", {"url": "http://127.0.0.1:9/down"})
     webshop.purchase(quantity=6)
     webshop.purchase(module="receive-item", quantity=4)
     assert webshop.rows() == []  # nothing arrived
-    assert catch_up(webshop.store) == 2
+    # The two purchases, and the items K-1 and R-1 setup_shop saved after connecting.
+    assert catch_up(webshop.store) == 4
     work()
-    assert [r.status for r in webshop.rows()] == [Status.SUCCESS, Status.SUCCESS]
+    assert sorted(r.event_type for r in webshop.rows()) == [
+        "ITEM", "ITEM", "PURCHASE_INVOICE", "RECEIVE_ITEM"]
+    assert [r.status for r in webshop.rows()] == [Status.SUCCESS] * 4
     assert webshop.stock("K-1") == (10, 0)
     assert catch_up(webshop.store) == 0  # the overlap finds the same notices: no new rows
     assert connection_of(webshop).webhook_history_until is not None
@@ -98,7 +102,7 @@ def test_the_catch_up_reads_a_long_gap_24_hours_a_call(webshop):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(requests, "get", counting_get)
-        assert catch_up(webshop.store) == 0
+        assert catch_up(webshop.store) == 2  # the ITEM notices of setup_shop's items
     assert len(calls) == 3 and all(c["databaseId"] == 101 for c in calls)
     windows = [(parse_stamp(c["from"]), parse_stamp(c["to"])) for c in calls]
     assert all(end - start <= timedelta(hours=24) for start, end in windows)
