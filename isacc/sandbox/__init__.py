@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from isacc.sandbox import settings
+from isacc.sandbox.clock import Clock
 from isacc.sandbox.faults import Faults
 from isacc.sandbox.importer import import_items
 from isacc.sandbox.limits import RateLimit
@@ -29,7 +30,9 @@ class Sandbox:
             import_items(first, Path(config["SEED_ITEMS"]).read_bytes())
         self.limit = RateLimit(config["RATE_PER_SECOND"], config["MAX_IN_FLIGHT"])
         self.faults = Faults()
-        self.webhooks = Webhooks(self.account, config["WEBHOOK_URL"])
+        self.clock = Clock()
+        self.webhooks = Webhooks(self.account, config["WEBHOOK_URL"], self.clock,
+                                 config["WEBHOOK_DAYS"])
 
 
 def create_sandbox_app(config: dict | None = None) -> Flask:

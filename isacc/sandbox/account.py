@@ -4,13 +4,13 @@ and refresh, the database list, opening a database session, renewing webhooks.""
 import base64
 import secrets
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 
 from isacc.sandbox.common import bearer_token, envelope, failure, invalid_token, sandbox
-from isacc.sandbox.webhooks import JAKARTA, parse_stamp
+from isacc.sandbox.webhooks import parse_stamp
 
 bp = Blueprint("account", __name__)
 AUTHORIZE_PARAMS = ("client_id", "response_type", "redirect_uri", "scope", "state")
@@ -184,9 +184,5 @@ def webhook_history():
 def renew_webhook():
     if bearer_token() is None:
         return invalid_token()
-    days = current_app.config["WEBHOOK_DAYS"]
     # Accurate names the day in its own time zone, whatever the caller's clock says.
-    until = datetime.now(JAKARTA) + timedelta(days=days)
-    sandbox().account.run("INSERT OR REPLACE INTO webhook (id, expires) VALUES (1, ?)",
-                          until.timestamp())
-    return envelope({"s": True, "d": until.strftime("%d/%m/%Y")})
+    return envelope({"s": True, "d": sandbox().webhooks.renew().strftime("%d/%m/%Y")})

@@ -62,11 +62,33 @@ def documents(database_id: int):
     return render_template("sandbox_documents.html", database=database, shown=shown)
 
 
-@bp.route("/admin/webhook", methods=["POST"])
+@bp.route("/admin/webhook", methods=["GET", "POST"])
 def webhook_url():
-    """Where webhooks go from now on (isacc's endpoint with its store token)."""
-    sandbox().webhooks.url = (request.get_json(silent=True) or {}).get("url", "")
-    return jsonify({"url": sandbox().webhooks.url})
+    """Where webhooks go from now on (isacc's endpoint with its store token); setting it
+    sets the webhook up afresh, active for 7 days. GET: the URL, whether it is active and
+    until when."""
+    if request.method == "POST":
+        sandbox().webhooks.set_url((request.get_json(silent=True) or {}).get("url", ""))
+    return jsonify(sandbox().webhooks.describe())
+
+
+@bp.route("/admin/webhook/notices")
+def webhook_notices():
+    """Every notice made, with what became of it (delivered, refused, not sent because the
+    webhook lapsed...)."""
+    return jsonify(sandbox().webhooks.log())
+
+
+@bp.route("/admin/clock", methods=["GET", "POST"])
+def clock():
+    """Move the sandbox's clock: {"advance_days": 8}, {"advance_seconds": 60},
+    {"at": "dd/MM/yyyy HH:mm:ss"} (Jakarta time) or {"reset": true}."""
+    if request.method == "POST":
+        try:
+            sandbox().clock.configure(request.get_json(silent=True) or {})
+        except (TypeError, ValueError) as error:
+            return jsonify({"error": str(error)}), 400
+    return jsonify(sandbox().clock.describe())
 
 
 @bp.route("/admin/webhook/redeliver", methods=["POST"])
@@ -101,9 +123,11 @@ def purchase(database_id: int):
         answer = save(database, MODULES[kind], record)
         if answer["s"]:
             sandbox().webhooks.notice(database.id, kind, answer["r"])
+    webhook = sandbox().webhooks.describe()
     page = render_template(
         "sandbox_purchase.html", database=database, answer=answer,
-        webhook_sent=bool(sandbox().webhooks.url),
+        webhook_sent=webhook["active"],
+        webhook_lapsed=bool(webhook["url"]) and not webhook["active"],
         vendors=database.all("vendor"), warehouses=database.all("warehouse"),
         branches=database.all("branch"), today=time.strftime("%d/%m/%Y"))
     return page, 200 if answer is None or answer["s"] else 400

@@ -118,6 +118,7 @@ class Account(Store):
     CREATE TABLE IF NOT EXISTS webhook (id INTEGER PRIMARY KEY, expires REAL);
     CREATE TABLE IF NOT EXISTS event (
         uuid TEXT PRIMARY KEY, database_id INTEGER, type TEXT, body TEXT, created REAL);
+    CREATE TABLE IF NOT EXISTS delivery (uuid TEXT PRIMARY KEY, outcome TEXT, at REAL);
     """
 
 

@@ -20,6 +20,11 @@ EVERY = timedelta(days=1)
 RETRY_AFTER_FAILURE = timedelta(hours=1)
 # A daily renewal keeps the expiry about 7 days away; under 5 means two renewals missed.
 WARN_BEFORE = timedelta(days=5)
+# Accurate's webhook lapses this long after it was set up or last renewed.
+LASTS = timedelta(days=7)
+# The first renewal is due at the scheduler's first tick after connecting: none a day later
+# means the scheduler is not running.
+FIRST_RENEWAL_WITHIN = timedelta(days=1)
 
 
 def renew(store: Store) -> bool:
@@ -44,8 +49,8 @@ def renew(store: Store) -> bool:
 
 
 def renewal_warning(store: Store) -> str | None:
-    """A sentence for the overview when the last renewal failed or the webhook lapses soon
-    (or did); None when all is well or nothing was tried yet."""
+    """A sentence for the overview when the last renewal failed, the webhook lapses soon (or
+    did), or no renewal came a day after connecting; None when all is well."""
     connection = store.accurate
     if connection is None or connection.database_id is None:
         return None
@@ -61,6 +66,18 @@ def renewal_warning(store: Store) -> str | None:
                     problem=shown(connection, "webhook_renew_error"))
         until = " " + _("It stays active until %(date)s.", date=when) if when else ""
         return f"{problem}{until} " + _("isacc tries again every hour.")
+    if expires is None and now - connection.connected_at > FIRST_RENEWAL_WITHIN:
+        # Never renewed: isacc has no expiry of its own, but Accurate counts from the set-up,
+        # which was no later than the connection.
+        connected = local_time(connection.connected_at, store.timezone, "%d %b %Y")
+        if now - connection.connected_at >= LASTS:
+            return _("Accurate's webhook has probably lapsed: isacc has never renewed it since "
+                     "the store was connected on %(date)s, and Accurate stops sending "
+                     "notices 7 days after the last renewal. Check that isacc's scheduler is "
+                     "running.", date=connected)
+        return _("isacc has not renewed Accurate's webhook since the store was connected on "
+                 "%(date)s: check that isacc's scheduler is running, or Accurate stops "
+                 "sending notices within 7 days of that date.", date=connected)
     if expires is not None and expires - now < WARN_BEFORE:
         return _("Accurate's webhook lapses on %(date)s and has not been renewed for days: "
                  "check that isacc's scheduler is running.", date=when)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 
 from isacc.accurate import account
 from tests.accurate.test_sandbox_edits_and_deletes import DAY, SHOP, add_item, receipt, sale
@@ -126,3 +127,51 @@ def test_a_refused_delete_sends_no_notice(sandbox, person, receiver):
     person.save("customer", {"name": "Penanda", "transDate": DAY})  # a notice after it
     [marker] = receiver.wait(before + 1)[before]
     assert marker["type"] == "CUSTOMER" and len(receiver.bodies) == before + 1
+
+
+def delivery(sandbox, notice_uuid: str) -> str:
+    return next(n["delivery"] for n in sandbox.admin("webhook/notices")
+                if n["uuid"] == notice_uuid)
+
+
+def test_a_webhook_lapses_7_days_after_its_last_renewal_until_renewed_again(
+        sandbox, person, receiver):
+    config = {"ACCURATE_ACCOUNT_URL": sandbox.url}
+    token = person.access.access_token
+    sandbox.admin("clock", {"at": "01/12/2026 09:00:00"})
+    sandbox.admin("webhook", {"url": receiver.url})  # set up now: active until 08/12 09:00
+    assert sandbox.admin("webhook")["expires"] == "08/12/2026 09:00:00"
+    sandbox.admin("clock", {"advance_days": 6})
+    person.save("customer", {"name": "Hari Enam", "transDate": DAY})
+    [[sixth]] = receiver.wait(1)
+    assert sixth["timestamp"].startswith("07/12/2026 09:00")  # stamped by the sandbox's clock
+    sandbox.admin("clock", {"advance_days": 2})
+    person.save("customer", {"name": "Hari Delapan", "transDate": DAY})
+    assert sandbox.admin("webhook")["active"] is False
+    kept = sandbox.admin("webhook/notices")[-1]
+    assert kept["data"][0]["customerNo"] and delivery(sandbox, kept["uuid"]) == \
+        "not sent: the webhook lapsed"
+    sandbox.admin("webhook/redeliver", {"uuid": kept["uuid"]})  # Accurate would not either
+    assert delivery(sandbox, kept["uuid"]) == "not sent: the webhook lapsed"
+    history = account._get(config, "/api/webhook-history.do", token, {
+        "from": "09/12/2026 00:00:00", "to": "09/12/2026 23:59:59"})["d"]
+    assert [n["uuid"] for n in history] == [kept["uuid"]]  # history keeps what happened
+    renewed = account._get(config, "/api/webhook-renew.do", token, {})
+    assert renewed == {"s": True, "d": "16/12/2026"}
+    person.save("customer", {"name": "Sesudah Diperpanjang", "transDate": DAY})
+    [[after]] = receiver.wait(2)[1:]
+    assert after["type"] == "CUSTOMER" and after["uuid"] != kept["uuid"]
+    assert len(receiver.bodies) == 2
+    assert delivery(sandbox, after["uuid"]) == "delivered"
+
+
+def test_the_clock_moves_only_as_told(sandbox):
+    assert sandbox.admin("clock")["offset_seconds"] == 0
+    assert sandbox.admin("clock", {"advance_seconds": 90})["offset_seconds"] == 90
+    assert sandbox.admin("clock", {"at": "31/01/2027 23:00:00"})["now"].startswith(
+        "31/01/2027 23:00")
+    assert sandbox.admin("clock", {"reset": True})["offset_seconds"] == 0
+    for wrong in ({}, {"advance_days": "8"}, {"at": "2027-01-31"}, {"later": 1},
+                  {"advance_days": 1, "reset": True}):
+        answer = requests.post(f"{sandbox.url}/sandbox/admin/clock", json=wrong, timeout=5)
+        assert answer.status_code == 400 and answer.json()["error"], wrong

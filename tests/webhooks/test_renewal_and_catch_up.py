@@ -1,6 +1,8 @@
 """Accurate's webhook is renewed daily per connected store, the overview hears when that
 fails, and notices that never arrived are fetched from webhook-history.do and applied."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,12 +10,13 @@ import requests
 from freezegun import freeze_time
 
 from isacc.extensions import db
-from isacc.models import Status
+from isacc.models import Role, Status
 from isacc.models.base import utcnow
 from isacc.webhooks import schedule
 from isacc.webhooks.catch_up import catch_up
 from isacc.webhooks.events import parse_stamp
 from isacc.webhooks.renewal import renew, renewal_warning
+from tests.conftest import login, make_user
 from tests.webhooks.conftest import work
 
 
@@ -68,6 +71,63 @@ def test_the_warning_says_when_the_webhook_lapses_soon_or_lapsed(webshop):
         assert "has not been renewed for days" in renewal_warning(webshop.store)
     with freeze_time(utcnow() + timedelta(days=8)):
         assert renewal_warning(webshop.store).startswith("Accurate's webhook lapsed on")
+
+
+@pytest.fixture
+def owner(webshop) -> str:
+    owner = make_user(Role.OWNER, webshop.store)
+    db.session.commit()
+    return owner.email
+
+
+def owner_sees(webshop, owner: str, days_later: int = 0) -> str:
+    """The webhook warning on the store's overview, as its owner sees it `days_later`
+    (signed in then: a session lasts hours, not days)."""
+    browser = webshop.isacc_client.application.test_client()
+    with freeze_time(utcnow() + timedelta(days=days_later)):
+        assert login(browser, owner).status_code == 302
+        page = browser.get(f"/stores/{webshop.store.id}/")
+    assert page.status_code == 200, page.headers.get("Location")
+    found = re.search(r'data-testid="webhook-warning">([^<]*)<', page.get_data(as_text=True))
+    return html.unescape(found.group(1)) if found else ""
+
+
+def lapsed_notices(webshop) -> list[str]:
+    return [notice["type"] for notice in webshop.sandbox.admin("webhook/notices")
+            if notice["delivery"] == "not sent: the webhook lapsed"]
+
+
+def test_with_the_renewal_job_stopped_notices_stop_after_7_days_and_the_overview_says_so(
+        webshop, owner):
+    webshop.product("K-1")
+    assert renew(webshop.store)  # the last renewal before the job stopped
+    webshop.purchase(quantity=1)
+    webshop.wait_for_rows(1)
+    webshop.sandbox.admin("clock", {"advance_days": 8})  # a week and a day in Accurate
+    webshop.purchase(quantity=2)
+    assert lapsed_notices(webshop) == ["PURCHASE_INVOICE"]  # made, kept, not sent
+    assert len(webshop.rows()) == 1
+    assert owner_sees(webshop, owner, days_later=8).startswith("Accurate's webhook lapsed on")
+    # The job runs again: the renewal brings the notices back, and the warning goes.
+    assert renew(webshop.store)
+    webshop.purchase(quantity=3)
+    assert [row.event_type for row in webshop.wait_for_rows(2)] == ["PURCHASE_INVOICE"] * 2
+    assert lapsed_notices(webshop) == ["PURCHASE_INVOICE"]
+    assert owner_sees(webshop, owner, days_later=8) == ""
+
+
+def test_a_webhook_never_renewed_is_warned_about_before_it_lapses(webshop, owner):
+    """The scheduler never ran: isacc has no expiry of its own to go by, so it counts from
+    the connection, as Accurate counts from the webhook's set-up."""
+    assert owner_sees(webshop, owner) == ""
+    assert owner_sees(webshop, owner, days_later=2).startswith(
+        "isacc has not renewed Accurate's webhook since the store was connected")
+    webshop.sandbox.admin("clock", {"advance_days": 8})
+    webshop.product("K-1")
+    webshop.purchase(quantity=2)
+    assert lapsed_notices(webshop) == ["PURCHASE_INVOICE"] and webshop.rows() == []
+    assert owner_sees(webshop, owner, days_later=8).startswith(
+        "Accurate's webhook has probably lapsed")
 
 
 def test_the_catch_up_applies_notices_sent_while_isacc_was_unreachable(webshop):
