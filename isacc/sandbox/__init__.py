@@ -22,7 +22,8 @@ class Sandbox:
 
     def __init__(self, data_dir: Path, config: dict):
         self.config = config
-        self.account, self.databases = open_all(data_dir)
+        self.clock = Clock()
+        self.account, self.databases = open_all(data_dir, self.clock)
         for database_id, _alias, branches in settings.SEED_DATABASES:
             seed(self.databases[database_id], branches)
         first = self.databases[settings.SEED_DATABASES[0][0]]
@@ -30,7 +31,6 @@ class Sandbox:
             import_items(first, Path(config["SEED_ITEMS"]).read_bytes())
         self.limit = RateLimit(config["RATE_PER_SECOND"], config["MAX_IN_FLIGHT"])
         self.faults = Faults()
-        self.clock = Clock()
         self.webhooks = Webhooks(self.account, config["WEBHOOK_URL"], self.clock,
                                  config["WEBHOOK_DAYS"])
 

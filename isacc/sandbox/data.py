@@ -6,7 +6,7 @@ import time
 
 from flask import Blueprint, current_app, request
 
-from isacc.sandbox import modules
+from isacc.sandbox import listing, modules
 from isacc.sandbox.common import (
     bearer_token,
     envelope,
@@ -19,25 +19,6 @@ from isacc.sandbox.params import unflatten
 
 bp = Blueprint("data", __name__)
 ACTION_SCOPE = {"save": "save", "bulk-save": "save", "delete": "delete"}
-OPERATORS = {
-    "EQUAL": lambda v, a: v in a,  # several values: any of them
-    "NOT_EQUAL": lambda v, a: v != a[0],
-    "CONTAIN": lambda v, a: a[0].lower() in v.lower(),
-    "GREATER_THAN": lambda v, a: _num(v) > _num(a[0]),
-    "GREATER_EQUAL_THAN": lambda v, a: _num(v) >= _num(a[0]),
-    "LESS_THAN": lambda v, a: _num(v) < _num(a[0]),
-    "LESS_EQUAL_THAN": lambda v, a: _num(v) <= _num(a[0]),
-    "BETWEEN": lambda v, a: _num(a[0]) <= _num(v) <= _num(a[1]),
-    "EMPTY": lambda v, a: v == "",
-    "NOT_EMPTY": lambda v, a: v != "",
-}
-
-
-def _num(value):
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return str(value)
 
 
 def _params() -> dict:
@@ -166,25 +147,6 @@ def _view(module, record: dict) -> dict:
     return shown
 
 
-def _matches(record: dict, filters: dict, keywords: str | None) -> bool:
-    for field, condition in filters.items():
-        if isinstance(condition, dict):
-            op = str(condition.get("op", "EQUAL")).upper()
-            values = condition.get("val")
-        else:
-            op, values = "EQUAL", condition
-        values = values if isinstance(values, list) else [values]
-        test = OPERATORS.get(op)
-        value = record.get(field)
-        if test is None or not test("" if value is None else str(value),
-                                    [str(v) for v in values]):
-            return False
-    if keywords:
-        text = " ".join(str(v) for v in record.values() if isinstance(v, str | int | float))
-        return keywords.lower() in text.lower()
-    return True
-
-
 def _list(database, module, params):
     filters = params.get("filter") or {}
     keyed = filters.get(module.key)
@@ -195,8 +157,9 @@ def _list(database, module, params):
         records = [found] if found else []
     else:
         records = [r for r in database.all(module.name)
-                   if _matches(r, filters, params.get("keywords"))]
+                   if listing.matches(r, filters, params.get("keywords"))]
     paging = params.get("sp") or {}
+    records = listing.sort(records, paging.get("sort"))
     size = max(1, min(int(paging.get("pageSize") or 20), current_app.config["MAX_PAGE_SIZE"]))
     page = max(1, int(paging.get("page") or 1))
     fields = [f for f in str(params.get("fields") or "id").split(",") if f]

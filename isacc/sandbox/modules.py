@@ -606,6 +606,7 @@ def _create(db: Database, module: Module, record: dict) -> dict:
     if record.get(module.key) in (None, ""):
         record[module.key] = module.auto_number(db)
     record = module.shape(db, record)
+    record["lastUpdate"] = db.clock.stamp()
     changes.number_lines(db, record)
     stored = db.insert(module.name, str(record[module.key]), record)
     module.apply(db, stored)
@@ -627,6 +628,7 @@ def _edit(db: Database, module: Module, body: dict) -> dict:
     if edited.get("outstanding", 0) < -1e-6:
         raise Refused([f'Nilai transaksi lebih kecil dari yang sudah dibayar '
                        f'({stored["totalAmount"] - stored["outstanding"]:g})'])
+    edited["lastUpdate"] = db.clock.stamp()
     changes.number_lines(db, edited)
     db.save(module.name, edited, number=str(edited[module.key]))
     module.apply(db, edited)

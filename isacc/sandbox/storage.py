@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from isacc.sandbox import settings
+from isacc.sandbox.clock import Clock
 
 
 class Store:
@@ -59,9 +60,10 @@ class Database(Store):
     CREATE TABLE IF NOT EXISTS stat (name TEXT PRIMARY KEY, n INTEGER NOT NULL);
     """
 
-    def __init__(self, path: Path, database_id: int, alias: str):
+    def __init__(self, path: Path, database_id: int, alias: str, clock: Clock | None = None):
         super().__init__(path)
         self.id, self.alias = database_id, alias
+        self.clock = clock or Clock()  # dates `lastUpdate`
 
     def insert(self, module: str, number: str | None, record: dict) -> dict:
         doc_id = self.run("INSERT INTO doc (module, number, data, created) VALUES (?, ?, ?, ?)",
@@ -122,11 +124,11 @@ class Account(Store):
     """
 
 
-def open_all(data_dir: Path) -> tuple[Account, dict[int, Database]]:
+def open_all(data_dir: Path, clock: Clock) -> tuple[Account, dict[int, Database]]:
     data_dir.mkdir(parents=True, exist_ok=True)
     account = Account(data_dir / "account.sqlite3")
     databases = {}
     for database_id, alias, _branches in settings.SEED_DATABASES:
         databases[database_id] = Database(data_dir / f"db-{database_id}.sqlite3",
-                                          database_id, alias)
+                                          database_id, alias, clock)
     return account, databases
