@@ -1,19 +1,16 @@
 """POST /api/v1/<event>: iSeller's signed events in, 202 once stored (the work is queued)."""
 
-import json
-
-import redis
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from pydantic import ValidationError
 
 from isacc.access import Rule, allow
 from isacc.extensions import csrf, db
 from isacc.inbound import openapi, signing
+from isacc.inbound.body import BodyUnreadable, digest, read_json
 from isacc.inbound.schemas import EVENTS
-from isacc.models import Store
+from isacc.models import InboundEvent, Store
 from isacc.models.base import utcnow
-from isacc.redis_conn import get_redis
-from isacc.sync.ingest import EventRefused, ingest
+from isacc.sync.ingest import EventConflict, EventRefused, ingest
 from isacc.sync.lanes import wake
 
 bp = Blueprint("inbound", __name__, url_prefix="/api")
@@ -27,14 +24,13 @@ def refuse(status: int, error: str, problems: list[dict] | None = None):
     return jsonify(body), status
 
 
-def _seen_before(signature: str) -> bool:
-    try:
-        return not get_redis().set(f"isacc:inbound-signature:{signature}", 1, nx=True,
-                                   ex=2 * signing.WINDOW_SECONDS)
-    except redis.RedisError:
-        # The timestamp window and event-id idempotency still hold without Redis.
-        current_app.logger.warning("Redis unavailable: inbound replay check skipped")
-        return False
+def _seen_before(store: Store):
+    """Whether a signature was used up: an event it stored keeps it. A request that stored
+    nothing (refused, or failed half-way) can be sent again exactly as it was."""
+    def seen(signature: str) -> bool:
+        return db.session.scalar(db.select(InboundEvent.id).where(
+            InboundEvent.signature == signature, InboundEvent.store_id == store.id)) is not None
+    return seen
 
 
 def authenticate():
@@ -43,21 +39,21 @@ def authenticate():
     store = store_ref and db.session.scalar(db.select(Store).where(Store.iseller_id == store_ref))
     if not store:
         return refuse(401, f"unknown store: send its iSeller id in {signing.STORE_HEADER}")
+    signature = request.headers.get(signing.SIGNATURE_HEADER)
     try:
-        signing.verify(store, request.headers.get(signing.TIMESTAMP_HEADER),
-                       request.headers.get(signing.SIGNATURE_HEADER), request.get_data(),
-                       _seen_before)
+        signing.verify(store, request.headers.get(signing.TIMESTAMP_HEADER), signature,
+                       request.get_data(), _seen_before(store))
     except signing.SignatureError as error:
         return refuse(401, str(error))
-    g.store = store
+    g.store, g.signature = store, signature
     return None
 
 
 def _receive(event_type: str, model):
     try:
-        payload = json.loads(request.get_data())
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return refuse(400, f"the body is not valid JSON: {error}")
+        payload = read_json(request.get_data())
+    except BodyUnreadable as error:
+        return refuse(400, str(error))
     try:
         event = model.model_validate(payload)
     except ValidationError as error:
@@ -65,10 +61,14 @@ def _receive(event_type: str, model):
                     for e in error.errors()]
         return refuse(422, "the event is not valid", problems)
     try:
-        result = ingest(g.store, event_type, event)
+        result = ingest(g.store, event_type, event, body_digest=digest(payload),
+                        signature=g.signature)
     except EventRefused as refused:
         db.session.rollback()
         return refuse(422, "the event names records isacc does not know", refused.problems)
+    except EventConflict as conflict:
+        db.session.rollback()
+        return refuse(409, str(conflict))
     # Read before the commit expires them (reading after would cost a query per row).
     ids = [a.id for a in result.activities]
     now = utcnow()

@@ -45,9 +45,11 @@ def document() -> dict:
                 "200": {"description": "this event was already received; nothing changed"},
                 **{code: {"description": text, "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-                   for code, text in (("400", "not JSON"),
-                                      ("401", "unknown store, bad or stale signature, replay"),
-                                      ("422", "invalid fields or unknown records"))},
+                   for code, text in (
+                       ("400", "not JSON, nested too deeply, or text with NUL (\\u0000)"),
+                       ("401", "unknown store, bad or stale signature, replay"),
+                       ("409", "this event_id was received before with another body"),
+                       ("422", "invalid fields or unknown records"))},
             },
         }}
     components = dict(schemas.get("$defs", {}), Error=ERROR)

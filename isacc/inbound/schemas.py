@@ -1,22 +1,45 @@
 """The shape of every iSeller event, validated before anything is stored.
 
-These models are also the source of the OpenAPI document served at /api/openapi.json.
+These models are also the source of the OpenAPI document served at /api/openapi.json. Every
+value a schema-valid event carries fits where isacc keeps it, and so does every number isacc
+derives from one (`DEP-<deposit id>`, `<transfer>-OUT`...): a valid event is stored or
+refused with its reasons, never a database error.
 """
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+# Accurate keeps amounts up to 999 billion (accurate-api.md, "Numbers"); isacc's columns hold
+# more, so this is the bound, for each amount and for the sums isacc works out of them.
+MAX_AMOUNT = Decimal("999999999999")
+# Accurate document numbers isacc derives live in String(64) columns.
+DOCUMENT_NUMBER_LENGTH = 64
+DEPOSIT_NUMBER_PREFIX = "DEP-"  # sync/plan.py plan_deposit: "DEP-<deposit id>"
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
 Id = Annotated[str, Field(min_length=1, max_length=64, description="iSeller's id")]
 Number = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._/-]+$",
                               description="the number people know the record by")]
 Sku = Annotated[str | None, Field(default=None, max_length=64)]
-Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
-SignedQuantity = Annotated[Decimal, Field(max_digits=18, decimal_places=4)]
-Quantity = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)]
+Money = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, max_digits=18, decimal_places=2)]
+PositiveMoney = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, max_digits=18, decimal_places=2)]
+SignedQuantity = Annotated[Decimal, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, max_digits=18,
+                                          decimal_places=4)]
+Quantity = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, max_digits=18, decimal_places=4)]
+PositiveQuantity = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, max_digits=18,
+                                            decimal_places=4)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
-Moment = Annotated[AwareDatetime, Field(description="ISO 8601 with its UTC offset")]
+Moment = Annotated[AwareDatetime, Field(
+    ge=EARLIEST, le=LATEST,
+    description="ISO 8601 with its UTC offset, between 2000-01-01 and 2100-01-01 (UTC)")]
+
+
+def _at_most(amount: Decimal, what: str) -> None:
+    if abs(amount) > MAX_AMOUNT:
+        raise ValueError(f"{what} comes to {amount}, more than Accurate keeps ({MAX_AMOUNT})")
 
 
 class Strict(BaseModel):
@@ -33,7 +56,7 @@ class Event(Strict):
 
 class OutletData(Strict):
     id: Id
-    name: Name
+    name: Annotated[str, Field(min_length=1, max_length=120)]
     address: Annotated[str | None, Field(default=None, max_length=255)]
     payment_methods: Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]],
                                Field(default_factory=list, max_length=20)]
@@ -95,10 +118,16 @@ class OrderLine(Strict):
     product_id: Id | None = None
     sku: Sku
     name: Name
-    quantity: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=4)]
+    quantity: PositiveQuantity
     unit_price: Money
     discount: Money = Decimal(0)
     tax: Money = Decimal(0)
+
+    @model_validator(mode="after")
+    def amounts_accurate_keeps(self):
+        _at_most(self.quantity * self.unit_price, "quantity times unit price")
+        _at_most(self.total, "the line's total")
+        return self
 
     @property
     def total(self) -> Decimal:
@@ -107,7 +136,7 @@ class OrderLine(Strict):
 
 class Payment(Strict):
     method: Annotated[str, Field(min_length=1, max_length=40)]
-    amount: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)]
+    amount: PositiveMoney
     mdr_fee: Money = Decimal(0)
     reference: Annotated[str | None, Field(default=None, max_length=80)]
     paid_at: Moment | None = None
@@ -126,6 +155,9 @@ class OrderData(Strict):
 
     @model_validator(mode="after")
     def payments_cover_the_total(self):
+        _at_most(sum((line.quantity * line.unit_price for line in self.lines), Decimal(0)),
+                 "the order's subtotal")
+        _at_most(self.total, "the order's total")
         total = self.total
         paid = sum((p.amount for p in self.payments), Decimal(0))
         if self.payments and paid != total:
@@ -149,7 +181,7 @@ class OrderEvent(Event):
 class TransferLine(Strict):
     product_id: Id | None = None
     sku: Sku
-    quantity: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=4)]
+    quantity: PositiveQuantity
 
 
 class TransferData(Strict):
@@ -216,11 +248,14 @@ class AdjustmentEvent(Event):
 
 
 class DepositData(Strict):
-    id: Id
+    # Its Accurate number is "DEP-<id>", which must fit too.
+    id: Annotated[str, Field(min_length=1,
+                             max_length=DOCUMENT_NUMBER_LENGTH - len(DEPOSIT_NUMBER_PREFIX),
+                             description="iSeller's id")]
     outlet_id: Id
     shift_id: Id | None = None
     direction: Literal["in", "out"]
-    amount: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)]
+    amount: PositiveMoney
     description: Annotated[str | None, Field(default=None, max_length=200)]
     deposited_at: Moment
 

@@ -45,7 +45,8 @@ def verify(store: Store, timestamp: str | None, signature: str | None, body: byt
            seen_before) -> None:
     """Raise SignatureError unless the request is signed, fresh and new.
 
-    `seen_before(signature)` records the signature and says whether it was already used.
+    `seen_before(signature)` says whether the signature was already used up by an event it
+    stored; storing the event is what uses it, in the same transaction.
     """
     if not timestamp or not signature:
         raise SignatureError(f"{TIMESTAMP_HEADER} and {SIGNATURE_HEADER} headers are required")

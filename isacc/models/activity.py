@@ -182,10 +182,17 @@ class InboundEvent(db.Model):
         UniqueConstraint("store_id", "event_id"),
         # The overview's "last iSeller event", asked on every poll of its status panel.
         Index("ix_inbound_event_store_time", "store_id", "received_at"),
+        # A signed request is used up by the event it stored (replays are refused by it).
+        Index("ix_inbound_event_signature", "signature", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("store.id"))
     event_id: Mapped[str] = mapped_column(String(100))
     event_type: Mapped[str] = mapped_column(String(40))
+    # SHA-256 of the body's JSON with sorted keys: the same event_id with another body is a
+    # conflict, not a repeat. None for events stored before digests were kept.
+    body_digest: Mapped[str | None] = mapped_column(String(64))
+    # The X-Isacc-Signature of the request that stored it (None before signatures were kept).
+    signature: Mapped[str | None] = mapped_column(String(80))
     received_at: Mapped[datetime] = created_at()

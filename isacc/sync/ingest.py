@@ -44,6 +44,15 @@ class EventRefused(Exception):
         self.problems = problems
 
 
+class EventConflict(Exception):
+    """The event id was received before with another body: the same key, another event."""
+
+
+# Tries at storing an event: after a unique key turned an insert down, the second look finds
+# what the other event stored meanwhile, and answers as if it had been there all along.
+LOOKS = 2
+
+
 @dataclass
 class Ingested:
     duplicate: bool = False
@@ -84,27 +93,60 @@ def _planned(store: Store, record, planner) -> Ingested:
     return Ingested(activities=planner(store, record))
 
 
-def ingest(store: Store, event_type: str, event: schemas.Event) -> Ingested:
+def ingest(store: Store, event_type: str, event: schemas.Event, *,
+           body_digest: str | None = None, signature: str | None = None) -> Ingested:
     """Store the event and plan its activities; the caller commits. A repeated event_id (or
-    a repeated record id for documents) changes nothing and says so."""
-    if db.session.scalar(db.select(InboundEvent.id).where(
-            InboundEvent.store_id == store.id, InboundEvent.event_id == event.event_id)):
+    a repeated record id for documents) changes nothing and says so; a repeated event_id
+    with another `body_digest` raises EventConflict. The event keeps the request's
+    `signature`, so that signature is used up by this transaction and nothing else.
+
+    Two events stored at once may both pass the looks and then meet at a unique key: the
+    loser rolls back and looks again, and then finds the winner's records."""
+    for _ in range(LOOKS):
+        try:
+            return _ingest_once(store, event_type, event, body_digest, signature)
+        except IntegrityError:
+            db.session.rollback()
+    raise EventConflict(f"event {event.event_id} met other events changing the same records "
+                        f"at the same moment: send it again")
+
+
+def _ingest_once(store: Store, event_type: str, event: schemas.Event,
+                 body_digest: str | None, signature: str | None) -> Ingested:
+    earlier = db.session.execute(db.select(InboundEvent.body_digest).where(
+        InboundEvent.store_id == store.id, InboundEvent.event_id == event.event_id)).first()
+    if earlier is not None:
+        # Events stored before bodies had digests cannot be compared: taken as the same.
+        if None not in (earlier.body_digest, body_digest) \
+                and earlier.body_digest != body_digest:
+            raise EventConflict(f"event {event.event_id} was already received with another "
+                                f"body: a changed record needs a new event_id")
         return Ingested(duplicate=True)
     result = HANDLERS[event_type](store, event)
     db.session.add(InboundEvent(store_id=store.id, event_id=event.event_id,
-                                event_type=event_type))
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # The same event arrived on another connection at the same moment and won the race.
-        db.session.rollback()
-        return Ingested(duplicate=True)
+                                event_type=event_type, body_digest=body_digest,
+                                signature=signature))
+    db.session.flush()
     return result
 
 
 def _existing(store: Store, model, iseller_id: str):
     return db.session.scalar(db.select(model).where(
         model.store_id == store.id, model.iseller_id == iseller_id))
+
+
+def _known(store: Store, model, data, where: str, lookup: _Lookup) -> bool:
+    """Whether this document is stored already (a repeat); notes a problem when another
+    document of its kind has its number. One look for both."""
+    known = db.session.scalars(db.select(model.iseller_id).where(
+        model.store_id == store.id,
+        (model.iseller_id == data.id) | (model.number == data.number))).all()
+    if data.id in known:
+        return True
+    if known:
+        lookup.problems.append({"field": where,
+                                "message": f"number {data.number} is already used"})
+    return False
 
 
 def _outlet(store: Store, event: schemas.OutletEvent) -> Ingested:
@@ -209,9 +251,9 @@ def _sales_order(store: Store, event: schemas.OrderEvent) -> Ingested:
 
 def _transfer(store: Store, event: schemas.TransferEvent) -> Ingested:
     data = event.transfer
-    if _existing(store, Transfer, data.id):
-        return Ingested(duplicate=True)
     lookup = _Lookup(store)
+    if _known(store, Transfer, data, "transfer.number", lookup):
+        return Ingested(duplicate=True)
     source = lookup.find(Outlet, data.from_outlet_id, "transfer.from_outlet_id", "outlet")
     target = lookup.find(Outlet, data.to_outlet_id, "transfer.to_outlet_id", "outlet")
     products = lookup.products(data.lines, "transfer.lines")
@@ -229,9 +271,9 @@ def _transfer(store: Store, event: schemas.TransferEvent) -> Ingested:
 
 def _stock_opname(store: Store, event: schemas.OpnameEvent) -> Ingested:
     data = event.stock_opname
-    if _existing(store, StockOpname, data.id):
-        return Ingested(duplicate=True)
     lookup = _Lookup(store)
+    if _known(store, StockOpname, data, "stock_opname.number", lookup):
+        return Ingested(duplicate=True)
     outlet = lookup.find(Outlet, data.outlet_id, "stock_opname.outlet_id", "outlet")
     products = lookup.products(data.lines, "stock_opname.lines")
     lookup.check()
@@ -248,9 +290,9 @@ def _stock_opname(store: Store, event: schemas.OpnameEvent) -> Ingested:
 
 def _stock_adjustment(store: Store, event: schemas.AdjustmentEvent) -> Ingested:
     data = event.stock_adjustment
-    if _existing(store, StockAdjustment, data.id):
-        return Ingested(duplicate=True)
     lookup = _Lookup(store)
+    if _known(store, StockAdjustment, data, "stock_adjustment.number", lookup):
+        return Ingested(duplicate=True)
     outlet = lookup.find(Outlet, data.outlet_id, "stock_adjustment.outlet_id", "outlet")
     products = lookup.products(data.lines, "stock_adjustment.lines")
     lookup.check()

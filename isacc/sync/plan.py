@@ -52,7 +52,8 @@ def plan_customer(store: Store, customer: Customer) -> SyncActivity | None:
     return _activity(store, ActivityKind.CUSTOMER, customer,
                      number=customer_number(store, customer), outlet_id=None,
                      source_at=customer.created_at or utcnow(),
-                     source_number=customer.customer_code or customer.name)
+                     # A customer without a code is known by its name, cut to fit the label.
+                     source_number=(customer.customer_code or customer.name)[:64])
 
 
 def plan_sales_order(store: Store, order: SalesOrder) -> list[SyncActivity]:
