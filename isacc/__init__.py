@@ -5,7 +5,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from isacc import config as config_module
-from isacc import i18n, security
+from isacc import i18n, logs, security
 from isacc.access import check_every_route_has_a_rule, enforce
 from isacc.extensions import csrf, db, login_manager, migrate
 from isacc.formatting import label_case, local_time, rupiah
@@ -21,6 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         instance_path=str(config_module.INSTANCE),
     )
     app.config.from_mapping(config_module.load(overrides))
+    logs.install()  # before anything can log a secret
 
     db.init_app(app)
     migrate.init_app(
