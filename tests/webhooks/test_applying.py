@@ -2,7 +2,15 @@
 the outlet's iSeller stock: once, whatever is delivered twice or run twice."""
 
 import time
+from unittest.mock import patch
 
+import pytest
+import redis
+from sqlalchemy.exc import OperationalError
+
+from isacc.accurate.client import AccurateClient
+from isacc.accurate.errors import FinalError, ReconnectRequired, SessionExpired, TokenInvalid
+from isacc.accurate.limiter import LimiterTimeout
 from isacc.extensions import db
 from isacc.models import AppliedDocument, ProductStock, Status, WebhookLog
 from isacc.webhooks import lane
@@ -221,3 +229,57 @@ def test_an_item_changed_in_accurate_is_logged_and_fails_when_iseller_lacks_its_
     assert unknown.status == Status.FAILED
     assert unknown.reason.startswith("Item R-1 has no SKU in iSeller")
     assert webshop.stock("K-1") == (0, 0)
+
+
+def test_goods_received_against_an_order_isacc_never_saw_keep_incoming_stock_at_zero(webshop):
+    """#15, finding 13: the order's notice never came (it was entered before the webhook
+    was set), so the receipt has no incoming stock to lower: incoming stays at 0, and the
+    row says so."""
+    webshop.product("K-1")
+    webshop.sandbox.admin("webhook", {"url": ""})
+    webshop.purchase(module="purchase-order", quantity=20)
+    [order] = [n for n in webshop.sandbox.admin("webhook/notices")
+               if n["type"] == "PURCHASE_ORDER"]
+    webshop.sandbox.admin("webhook", {"url": webshop.webhook_url})
+    accurate = webshop.sandbox_client()
+    receipt = accurate.save("receive-item", {
+        "vendorNo": "V-001", "branchName": "Jakarta", "transDate": webshop.today,
+        "detailItem": [{"itemNo": "K-1", "quantity": 8, "warehouseName": "Gudang Kemang",
+                        "purchaseOrderNumber": order["data"][0]["purchaseOrderNo"]}]})
+    webshop.wait_for_rows(1)
+    work()
+    [row] = webshop.rows("RECEIVE_ITEM")
+    assert row.status == Status.SUCCESS
+    assert webshop.stock("K-1") == (8, 0)
+    assert "incoming stock" in row.reason and "0" in row.reason
+    # Deleted, the receipt takes back what it did, and only that.
+    webshop.next_second()
+    accurate.delete("receive-item", id=receipt["id"])
+    webshop.wait_for_rows(2)
+    work()
+    assert webshop.stock("K-1") == (0, 0)
+
+
+@pytest.mark.parametrize(("error", "status"), [
+    (TokenInvalid(), Status.PENDING),
+    (SessionExpired(), Status.PENDING),
+    (LimiterTimeout("no slot"), Status.PENDING),
+    (redis.exceptions.LockError("lost"), Status.PENDING),
+    (OperationalError("SELECT 1", {}, Exception("gone")), Status.PENDING),
+    (ReconnectRequired(), Status.PENDING),
+    (FinalError(), Status.FAILED),
+    (KeyError("surprise"), Status.PENDING),
+])
+def test_every_error_reading_a_document_has_its_outcome_and_leaves_a_reason(webshop, error,
+                                                                             status):
+    """#15, unproven: a refused token or session on a second try is retried (the next
+    pass refreshes afresh), never a Failed row for good; no error escapes the job."""
+    webshop.product("K-1")
+    webshop.purchase()
+    webshop.wait_for_rows(1)
+    with patch.object(AccurateClient, "detail", side_effect=error):
+        lane.run_store(webshop.store.id)
+    [row] = webshop.rows()
+    assert row.status == status and row.reason
+    if status == Status.PENDING:
+        assert row.due_at is not None

@@ -2,13 +2,19 @@
 trust is refused with a 4xx that says why, and leaves no row."""
 
 import json
+from datetime import timedelta
 from unittest.mock import patch
 
+import pytest
 from sqlalchemy import update
 
+from isacc.accurate import account
 from isacc.crypto import digest
 from isacc.extensions import db
+from isacc.inbound import signing
 from isacc.models import Store, WebhookLog
+from isacc.models.base import utcnow
+from isacc.webhooks.catch_up import catch_up
 from tests.accurate.conftest import DATABASE
 
 
@@ -129,3 +135,70 @@ def test_the_sandbox_notices_of_sales_customers_and_adjustments_are_acknowledged
     answers = webshop.isacc.wait_for_answers(4)
     assert [(status, body["recorded"]) for status, body in answers] == [(200, 0)] * 4
     assert count_rows() == 0
+
+
+# ---- the boundary (#15, finding 8) -------------------------------------------------------------
+
+def nested(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+def test_a_request_with_an_unknown_token_is_refused_before_its_body_is_read(client, webshop):
+    def unread(*args, **kwargs):
+        raise AssertionError("the body of an unknown sender was read")
+
+    with patch("flask.Request.get_data", unread):
+        answer = client.post("/webhooks/accurate/not-a-token", data=nested(100_000),
+                             content_type="application/json")
+    assert answer.status_code == 401 and "unknown webhook token" in answer.get_json()["error"]
+
+
+def test_a_body_nested_too_deeply_is_refused_with_a_400(client, webshop):
+    answer = client.post(f"/webhooks/accurate/{webshop.store.webhook_token}",
+                         data=nested(100_000), content_type="application/json")
+    assert answer.status_code == 400 and "nests deeper" in answer.get_json()["error"]
+    assert count_rows() == 0
+
+
+def test_a_body_over_the_size_limit_is_refused_with_a_413_and_json(client, webshop, app):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert limit, "no limit on request bodies"
+    too_big = b"[" + b" " * limit + b"]"
+    webhook = client.post(f"/webhooks/accurate/{webshop.store.webhook_token}", data=too_big,
+                          content_type="application/json")
+    inbound = client.post("/api/v1/sales-orders", data=too_big,
+                          headers=signing.signed_headers(webshop.store, too_big))
+    for answer in (webhook, inbound):
+        assert answer.status_code == 413 and "larger than" in answer.get_json()["error"]
+    assert count_rows() == 0
+
+
+@pytest.mark.parametrize(("entry", "words"), [
+    ({"purchaseInvoiceId": 2**31}, "purchaseInvoiceId"),
+    ({"purchaseInvoiceId": 7, "purchaseInvoiceNo": "P" * 65}, "purchaseInvoiceNo"),
+    ({"purchaseInvoiceId": 7, "purchaseInvoiceNo": "PI\u00001"}, "NUL"),
+])
+def test_a_notice_whose_values_do_not_fit_is_refused_with_a_400(client, webshop, entry,
+                                                                  words):
+    status, body = post(client, webshop.store.webhook_token, [envelope(data=[entry])])
+    assert status == 400 and words in body["error"], body
+    assert count_rows() == 0
+
+
+# ---- the catch-up (#15, unproven) ---------------------------------------------------------------
+
+def test_a_refused_envelope_in_the_history_does_not_stall_the_catch_up(webshop, monkeypatch):
+    webshop.product("K-1")
+    webshop.sandbox.admin("webhook", {"url": ""})  # the notice stays in Accurate's history
+    webshop.purchase(quantity=3)
+    real = account.webhook_history
+
+    def with_a_refused_envelope(*args, **kwargs):
+        return [envelope(timestamp="not a time", uuid="bad")] + (real(*args, **kwargs) or [])
+
+    monkeypatch.setattr(account, "webhook_history", with_a_refused_envelope)
+    before = utcnow()
+    assert catch_up(webshop.store) >= 1
+    assert [row.event_type for row in webshop.rows("PURCHASE_INVOICE")] == ["PURCHASE_INVOICE"]
+    db.session.expire_all()
+    assert webshop.store.accurate.webhook_history_until >= before - timedelta(seconds=1)
