@@ -22,7 +22,7 @@ def read_json(raw: bytes):
         raise BodyUnreadable(f"the body is not valid JSON: {error}") from None
     except RecursionError:
         raise BodyUnreadable(f"the body nests deeper than {MAX_DEPTH} levels") from None
-    _check(value)
+    check(value)
     return value
 
 
@@ -49,7 +49,9 @@ def _check_text(text: str, path: tuple) -> None:
                                  f"which is no character") from None
 
 
-def _check(value) -> None:
+def check(value) -> None:
+    """BodyUnreadable unless the value nests at most MAX_DEPTH levels and all its text can
+    be kept (for values that came some other way than a request body)."""
     # Iterative, so a deep body cannot exhaust the stack while it is being refused.
     stack = [(value, ())]
     while stack:

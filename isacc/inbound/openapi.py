@@ -49,6 +49,7 @@ def document() -> dict:
                        ("400", "not JSON, nested too deeply, or text with NUL (\\u0000)"),
                        ("401", "unknown store, bad or stale signature, replay"),
                        ("409", "this event_id was received before with another body"),
+                       ("413", "the body is larger than isacc reads (8 MiB)"),
                        ("422", "invalid fields or unknown records"))},
             },
         }}

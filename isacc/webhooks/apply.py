@@ -43,6 +43,7 @@ from isacc.models import (
     WebhookLog,
 )
 from isacc.models.base import ZERO, utcnow
+from isacc.outcomes import Outcome, as_accurate_error, outcome_of
 from isacc.reasons import Said, say, told
 from isacc.webhooks import notify
 from isacc.webhooks.events import EVENTS
@@ -206,15 +207,8 @@ def apply_row(row: WebhookLog) -> None:
     module, _ = EVENTS[row.event_type]
     try:
         document = _read(client, module, row)
-    except RetryableError as error:
-        _retry_later(row, error)
-        return
-    except ReconnectRequired as error:
-        _finish(row, due_at=utcnow() + WAIT_FOR_CONNECTION,
-                **told(error.reason, error.next_step))
-        return
-    except AccurateError as error:
-        _fail(row, error.reason, error.next_step, accurate=error.messages)
+    except Exception as error:  # every error has its outcome (isacc/outcomes.py)
+        _settle(row, error)
         return
     outcome = plan(store, row.event_type, document)
     if outcome.problems:
@@ -266,16 +260,25 @@ def _difference(wanted: dict, before: dict) -> list[tuple[int, int, Decimal, Dec
 
 def _move_stock(product_id: int, outlet_id: int, on_hand: Decimal, incoming: Decimal):
     """Add to an outlet's stock of a product in place (no read-modify-write); returns the
-    new (on hand, incoming)."""
+    incoming change made and the new (on hand, incoming).
+
+    Incoming stock never goes below zero: goods received against an order isacc never saw
+    (entered before the webhook was set, or its notice lost) have no incoming stock to
+    lower, so only what there is is lowered."""
     now = utcnow()
     db.session.execute(dialect_insert()(ProductStock).values(
         product_id=product_id, outlet_id=outlet_id, quantity=0, incoming=0, updated_at=now)
         .on_conflict_do_nothing(index_elements=["product_id", "outlet_id"]))
     where = (ProductStock.product_id == product_id, ProductStock.outlet_id == outlet_id)
+    if incoming < 0:
+        # Locked until the commit, so what is read is what the update lowers.
+        there = db.session.scalar(db.select(ProductStock.incoming).where(*where)
+                                  .with_for_update())
+        incoming = max(incoming, -max(there, ZERO))
     db.session.execute(update(ProductStock).where(*where).values(
         quantity=ProductStock.quantity + on_hand, incoming=ProductStock.incoming + incoming,
         updated_at=now).execution_options(synchronize_session=False))
-    return db.session.execute(
+    return incoming, *db.session.execute(
         db.select(ProductStock.quantity, ProductStock.incoming).where(*where)).one()
 
 
@@ -285,7 +288,8 @@ def _commit(row: WebhookLog, store: Store, number: str | None, outcome: Plan) ->
     row_id, event_at = row.id, row.event_at or row.created_at
     for _ in range(VERSION_RACES):
         applied = _applied_document(store.id, row, number)
-        changes = _difference(wanted, applied.effect or {})
+        before = applied.effect or {}
+        changes = _difference(wanted, before)
         bumped = db.session.execute(
             update(AppliedDocument)
             .where(AppliedDocument.id == applied.id, AppliedDocument.version == applied.version)
@@ -295,12 +299,21 @@ def _commit(row: WebhookLog, store: Store, number: str | None, outcome: Plan) ->
         if bumped.rowcount != 1:
             db.session.rollback()  # another worker applied this document meanwhile: look again
             continue
-        moved = [(product, outlet, on_hand, incoming, *_move_stock(product, outlet, on_hand,
-                                                                     incoming))
-                 for product, outlet, on_hand, incoming in changes]
+        moved, kept = [], dict(wanted)
+        for product, outlet, on_hand, incoming in changes:
+            made, *now = _move_stock(product, outlet, on_hand, incoming)
+            moved.append((product, outlet, on_hand, made, *now))
+            if made != incoming:
+                # The document keeps what it really did, so undoing it gives back only that.
+                key = f"{product}:{outlet}"
+                old_incoming = Decimal(before.get(key, ("0", "0"))[1])
+                kept[key] = [kept.get(key, ("0", "0"))[0], str(old_incoming + made)]
+        if kept != wanted:
+            db.session.execute(
+                update(AppliedDocument).where(AppliedDocument.id == applied.id)
+                .values(effect=kept).execution_options(synchronize_session=False))
         notice = notify.build(store, row_id, row.event_type, number, event_at, moved)
-        note = outcome.note or (None if moved else say(
-            "iSeller stock already matched this document; nothing changed."))
+        note = _note(outcome, moved, clamped=kept != wanted)
         done = db.session.execute(
             update(WebhookLog).where(WebhookLog.id == row_id, WebhookLog.status == Status.PENDING)
             .values(status=Status.SUCCESS, outlet_id=outcome.outlet_id or row.outlet_id,
@@ -317,6 +330,31 @@ def _commit(row: WebhookLog, store: Store, number: str | None, outcome: Plan) ->
                                          "getting in the way.")))
 
 
+def _note(outcome: Plan, moved: list, *, clamped: bool) -> Said | None:
+    note = outcome.note or (None if moved else say(
+        "iSeller stock already matched this document; nothing changed."))
+    if not clamped:
+        return note
+    kept_at_zero = say("Incoming stock was lowered only down to 0: this document receives "
+                       "more than isacc saw ordered (an order entered before isacc was "
+                       "connected, or whose notice never came).")
+    return note + kept_at_zero if note else kept_at_zero
+
+
+def _settle(row: WebhookLog, error: BaseException) -> None:
+    """The row's outcome for an error reading its document, from the one table the sync
+    engine uses too: a refused token or session, a limiter slot never had, a lost lock or
+    an unreachable database are tried again later, never a row failed for good."""
+    outcome, readable = outcome_of(error), as_accurate_error(error)
+    if outcome is Outcome.WAIT_FOR_OWNER:
+        _finish(row, due_at=utcnow() + WAIT_FOR_CONNECTION,
+                **told(readable.reason, readable.next_step))
+    elif outcome is Outcome.RETRY_LATER:
+        _retry_later(row, readable)
+    else:
+        _fail(row, readable.reason, readable.next_step, accurate=readable.messages)
+
+
 def _finish(row: WebhookLog, **values) -> None:
     """Write a pending row's outcome, unless another worker already finished it."""
     db.session.execute(
@@ -331,13 +369,14 @@ def _fail(row: WebhookLog, reason: Said, next_step: Said, *, outlet_id: int | No
             finished_at=utcnow(), outlet_id=outlet_id or row.outlet_id)
 
 
-def _retry_later(row: WebhookLog, error: RetryableError) -> None:
+def _retry_later(row: WebhookLog, error: AccurateError) -> None:
     config = current_app.config
     if row.attempts >= config["RETRY_ATTEMPTS"]:
         _fail(row, say("Accurate kept failing after %(attempts)s attempts: %(reason)s",
                        attempts=row.attempts, reason=error.reason),
               say("Check that Accurate is up, then refresh this row."))
         return
-    wait = backoff(row.attempts, error.retry_after, cap=config["RETRY_CAP_SECONDS"])
+    wait = backoff(row.attempts, getattr(error, "retry_after", None),
+                   cap=config["RETRY_CAP_SECONDS"])
     _finish(row, due_at=utcnow() + timedelta(seconds=wait),
             **told(error.reason, error.next_step))

@@ -10,6 +10,7 @@ from flask import current_app
 from isacc.accurate import account
 from isacc.accurate.connection import client_for
 from isacc.extensions import db
+from isacc.inbound.body import BodyUnreadable, check
 from isacc.models import Store
 from isacc.models.base import utcnow
 from isacc.webhooks import events
@@ -40,7 +41,7 @@ def catch_up(store: Store) -> int:
         end = min(start + WINDOW, now)
         sent = account.webhook_history(current_app.config, token, events.format_stamp(start),
                                        events.format_stamp(end + SECOND), connection.database_id)
-        found = [n for n in events.notices(events.envelopes(sent) if sent else [])
+        found = [n for n in events.notices(_readable(store, sent))
                  if n.database_id == connection.database_id]
         new += len(record(store, found))
         connection.webhook_history_until = end
@@ -49,3 +50,18 @@ def catch_up(store: Store) -> int:
     if new:
         enqueue_store_or_wait(store.id)
     return new
+
+
+def _readable(store: Store, sent) -> list[dict]:
+    """The envelopes of a history window that can be recorded. One isacc cannot read is
+    logged and left out: refusing the whole window would stop the catch-up there for good,
+    hour after hour, and every notice after it would be lost with it."""
+    readable = []
+    for n, envelope in enumerate(sent if isinstance(sent, list) else [sent] if sent else []):
+        try:
+            check(envelope)
+            readable.extend(events.envelopes([envelope]))
+        except (BodyUnreadable, events.BodyRefused) as error:
+            current_app.logger.warning("Accurate webhook history for store %s: notice %d left "
+                                       "out: %s", store.id, n, error)
+    return readable

@@ -22,8 +22,17 @@ EVENTS = {
 }
 
 
+# What a webhook log row keeps of the document: its id (Integer) and number (String(64)).
+LARGEST_ID = 2**31 - 1
+NUMBER_LENGTH = 64
+
+
 class BodyRefused(ValueError):
     """What is wrong with a webhook body, in words for whoever sent it."""
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= LARGEST_ID
 
 
 def parse_stamp(text: str) -> datetime:
@@ -78,8 +87,13 @@ def envelopes(body) -> list[dict]:
         if item["type"] in EVENTS:
             _, prefix = EVENTS[item["type"]]
             for m, entry in enumerate(item["data"]):
-                if not isinstance(entry, dict) or not isinstance(entry.get(f"{prefix}Id"), int):
-                    raise BodyRefused(f"{where}, data {m}: {prefix}Id must be a number")
+                if not isinstance(entry, dict) or not _is_id(entry.get(f"{prefix}Id")):
+                    raise BodyRefused(f"{where}, data {m}: {prefix}Id must be a number from 1 "
+                                      f"to {LARGEST_ID}")
+                number = entry.get(f"{prefix}No") or entry.get("number")
+                if number is not None and len(str(number)) > NUMBER_LENGTH:
+                    raise BodyRefused(f"{where}, data {m}: {prefix}No is longer than "
+                                      f"{NUMBER_LENGTH} characters")
                 if entry.get("action", "WRITE") not in ACTIONS:
                     raise BodyRefused(f"{where}, data {m}: action must be WRITE or DELETE")
     return items
