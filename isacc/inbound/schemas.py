@@ -83,8 +83,23 @@ class ProductData(Strict):
     stock: Annotated[list[StockLevel], Field(default_factory=list, max_length=500)]
 
 
+# Stock levels in one products event: 1,000 products in 50 outlets, a body of about 2.5 MB
+# stored in seconds (bench/products_event.py); more are sent as several events.
+STOCK_LEVELS_AN_EVENT = 50_000
+
+
 class ProductEvent(Event):
-    products: Annotated[list[ProductData], Field(min_length=1, max_length=1000)]
+    products: Annotated[list[ProductData], Field(
+        min_length=1, max_length=1000,
+        description=f"at most {STOCK_LEVELS_AN_EVENT:,} stock levels in all")]
+
+    @model_validator(mode="after")
+    def stock_levels_in_one_event(self):
+        levels = sum(len(product.stock) for product in self.products)
+        if levels > STOCK_LEVELS_AN_EVENT:
+            raise ValueError(f"{levels} stock levels in one event: send at most "
+                             f"{STOCK_LEVELS_AN_EVENT} an event (several events are fine)")
+        return self
 
 
 class CustomerData(Strict):

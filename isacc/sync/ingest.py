@@ -32,8 +32,10 @@ from isacc.models import (
     Transfer,
     TransferLine,
 )
+from isacc.models.base import utcnow
 from isacc.sync import plan
 from isacc.sync.release import release_shift
+from isacc.webhooks.apply import dialect_insert
 
 
 class EventRefused(Exception):
@@ -158,31 +160,62 @@ def _outlet(store: Store, event: schemas.OutletEvent) -> Ingested:
     return Ingested()
 
 
+PRODUCT_FIELDS = ("name", "sku", "category", "unit", "item_type", "price", "cost")
+# Rows per INSERT: SQLite takes at most 32,766 values a statement.
+ROWS_A_STATEMENT = 2000
+
+
 def _products(store: Store, event: schemas.ProductEvent) -> Ingested:
-    lookup = _Lookup(store)
-    outlets = {}
+    """Every product and stock level of the event in a few set-wide upserts, whatever their
+    number (a statement and a flush per product took a largest event past gunicorn's
+    time-out). A product or stock level named twice keeps its last values, as iSeller's
+    order of them says."""
+    products: dict[str, schemas.ProductData] = {}
+    levels: dict[tuple[str, str], schemas.StockLevel] = {}
+    first_named: dict[str, str] = {}
     for i, data in enumerate(event.products):
+        products[data.id] = data
         for j, level in enumerate(data.stock):
-            if level.outlet_id not in outlets:
-                outlets[level.outlet_id] = lookup.find(
-                    Outlet, level.outlet_id, f"products.{i}.stock.{j}.outlet_id", "outlet")
+            levels[(data.id, level.outlet_id)] = level
+            first_named.setdefault(level.outlet_id, f"products.{i}.stock.{j}.outlet_id")
+    outlets = dict(db.session.execute(db.select(Outlet.iseller_id, Outlet.id).where(
+        Outlet.store_id == store.id, Outlet.iseller_id.in_(first_named))).all())
+    lookup = _Lookup(store)
+    for iseller_id, where in first_named.items():
+        if iseller_id not in outlets:
+            lookup.problems.append({"field": where,
+                                    "message": f"unknown outlet {iseller_id!r}: send it first"})
     lookup.check()
-    for data in event.products:
-        product = _existing(store, Product, data.id) or Product(store_id=store.id,
-                                                                iseller_id=data.id)
-        for name in ("name", "sku", "category", "unit", "item_type", "price", "cost"):
-            setattr(product, name, getattr(data, name))
-        db.session.add(product)
-        db.session.flush()
-        for level in data.stock:
-            outlet = outlets[level.outlet_id]
-            stock = db.session.scalar(db.select(ProductStock).where(
-                ProductStock.product_id == product.id, ProductStock.outlet_id == outlet.id))
-            if stock is None:
-                stock = ProductStock(product_id=product.id, outlet_id=outlet.id)
-                db.session.add(stock)
-            stock.quantity = level.quantity
+    # Rows in key order, so two events upserting the same products lock them in one order.
+    now, ids = utcnow(), {}
+    rows = [{"store_id": store.id, "iseller_id": iseller_id, "created_at": now,
+             "updated_at": now, **{name: getattr(data, name) for name in PRODUCT_FIELDS}}
+            for iseller_id, data in sorted(products.items())]
+    for chunk in _chunks(rows):
+        upsert = dialect_insert()(Product).values(chunk)
+        ids.update(db.session.execute(upsert.on_conflict_do_update(
+            index_elements=["store_id", "iseller_id"],
+            set_={name: upsert.excluded[name] for name in (*PRODUCT_FIELDS, "updated_at")})
+            .returning(Product.iseller_id, Product.id)).all())
+    rows = sorted(({"product_id": ids[product], "outlet_id": outlets[outlet],
+                    "quantity": level.quantity, "incoming": 0, "updated_at": now}
+                   for (product, outlet), level in levels.items()),
+                  key=lambda row: (row["product_id"], row["outlet_id"]))
+    for chunk in _chunks(rows):
+        upsert = dialect_insert()(ProductStock).values(chunk)
+        db.session.execute(upsert.on_conflict_do_update(
+            index_elements=["product_id", "outlet_id"],
+            set_={"quantity": upsert.excluded.quantity, "updated_at": now}))
+    # The statements went round the session: what it held of these rows is stale now.
+    for held in list(db.session.identity_map.values()):
+        if isinstance(held, Product | ProductStock):
+            db.session.expire(held)
     return Ingested()
+
+
+def _chunks(rows: list[dict]):
+    for start in range(0, len(rows), ROWS_A_STATEMENT):
+        yield rows[start:start + ROWS_A_STATEMENT]
 
 
 def _customer(store: Store, event: schemas.CustomerEvent) -> Ingested:
