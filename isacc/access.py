@@ -6,8 +6,10 @@ same answer as for a store that does not exist, so ids reveal nothing.
 """
 
 import enum
+from collections.abc import Callable
 
 from flask import abort, current_app, g, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from isacc.extensions import db, login_manager
@@ -28,6 +30,10 @@ class Rule(enum.StrEnum):
 
 
 STORE_RULES = {Rule.STORE_VIEW, Rule.STORE_REFRESH, Rule.STORE_MANAGE}
+# Programs, not people: each of these rules is checked by the function its blueprint
+# registers with @authenticates, so this module imports none of them.
+CALLER_RULES = {Rule.SIGNED_INBOUND, Rule.WEBHOOK_TOKEN}
+AUTHENTICATORS: dict[Rule, Callable[[], ResponseReturnValue | None]] = {}
 ALLOWED_ROLES = {
     Rule.STORE_VIEW: {Role.OWNER, Role.SUPPORT, Role.ADMIN},
     Rule.STORE_REFRESH: {Role.OWNER, Role.SUPPORT, Role.ADMIN},
@@ -48,6 +54,17 @@ def allow(rule: Rule):
     return mark
 
 
+def authenticates(rule: Rule):
+    """Register the function that checks a caller under `rule`: None lets the request
+    through (having loaded g.store), an answer refuses it."""
+
+    def register(function):
+        AUTHENTICATORS[rule] = function
+        return function
+
+    return register
+
+
 def rule_of(endpoint: str) -> Rule | None:
     if endpoint == "static":
         return Rule.PUBLIC
@@ -61,8 +78,12 @@ def check_every_route_has_a_rule(app) -> None:
         # only under a store rule (an admin page about a store names it otherwise).
         unguarded = [r.endpoint for r in app.url_map.iter_rules()
                      if "store_id" in r.arguments and rule_of(r.endpoint) not in STORE_RULES]
+        unchecked = sorted({rule_of(e) for e in app.view_functions} & CALLER_RULES
+                           - set(AUTHENTICATORS))
     if missing:
         raise RuntimeError(f"routes without an access rule: {', '.join(sorted(missing))}")
+    if unchecked:
+        raise RuntimeError(f"rules without an authenticator: {', '.join(unchecked)}")
     if unguarded:
         raise RuntimeError(
             f"routes with a store_id but no store rule: {', '.join(sorted(unguarded))}")
@@ -79,15 +100,8 @@ def enforce() -> None:
     rule = rule_of(request.endpoint)
     if rule is Rule.PUBLIC:
         return None
-    if rule is Rule.SIGNED_INBOUND:
-        # Imported here: the inbound blueprint itself imports this module for its rules.
-        from isacc.inbound.api import authenticate
-
-        return authenticate()
-    if rule is Rule.WEBHOOK_TOKEN:
-        from isacc.webhooks.receive import authenticate as authenticate_webhook
-
-        return authenticate_webhook()
+    if rule in CALLER_RULES:
+        return AUTHENTICATORS[rule]()
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if rule in STORE_RULES:

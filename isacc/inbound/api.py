@@ -3,7 +3,7 @@
 from flask import Blueprint, g, jsonify, request
 from pydantic import ValidationError
 
-from isacc.access import Rule, allow
+from isacc.access import Rule, allow, authenticates
 from isacc.extensions import csrf, db
 from isacc.inbound import openapi, signing
 from isacc.inbound.body import BodyUnreadable, digest, read_json
@@ -33,6 +33,7 @@ def _seen_before(store: Store):
     return seen
 
 
+@authenticates(Rule.SIGNED_INBOUND)
 def authenticate():
     """The SIGNED_INBOUND rule: find the store and check the signature; 401 otherwise."""
     store_ref = request.headers.get(signing.STORE_HEADER)

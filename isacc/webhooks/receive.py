@@ -10,7 +10,7 @@ import hmac
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from isacc.access import Rule, allow
+from isacc.access import Rule, allow, authenticates
 from isacc.crypto import digest
 from isacc.extensions import csrf, db
 from isacc.inbound.body import BodyUnreadable, read_json
@@ -58,6 +58,7 @@ def _digest_older_tokens() -> int:
     return len(older)
 
 
+@authenticates(Rule.WEBHOOK_TOKEN)
 def authenticate():
     """The WEBHOOK_TOKEN rule: a known token first, before the body is even read (a stranger
     costs one indexed query and learns nothing about what a body should look like), then a
