@@ -161,15 +161,13 @@ def _outlet(store: Store, event: schemas.OutletEvent) -> Ingested:
 
 
 PRODUCT_FIELDS = ("name", "sku", "category", "unit", "item_type", "price", "cost")
-# Rows per INSERT: SQLite takes at most 32,766 values a statement.
-ROWS_A_STATEMENT = 2000
 
 
 def _products(store: Store, event: schemas.ProductEvent) -> Ingested:
-    """Every product and stock level of the event in a few set-wide upserts, whatever their
-    number (a statement and a flush per product took a largest event past gunicorn's
-    time-out). A product or stock level named twice keeps its last values, as iSeller's
-    order of them says."""
+    """Every product and stock level of the event in two upserts (sent a thousand rows a
+    statement), whatever their number: a statement and a flush per product took a largest
+    event past gunicorn's time-out. A product or stock level named twice keeps its last
+    values, as iSeller's order of them says."""
     products: dict[str, schemas.ProductData] = {}
     levels: dict[tuple[str, str], schemas.StockLevel] = {}
     first_named: dict[str, str] = {}
@@ -187,35 +185,30 @@ def _products(store: Store, event: schemas.ProductEvent) -> Ingested:
                                     "message": f"unknown outlet {iseller_id!r}: send it first"})
     lookup.check()
     # Rows in key order, so two events upserting the same products lock them in one order.
-    now, ids = utcnow(), {}
+    now = utcnow()
     rows = [{"store_id": store.id, "iseller_id": iseller_id, "created_at": now,
              "updated_at": now, **{name: getattr(data, name) for name in PRODUCT_FIELDS}}
             for iseller_id, data in sorted(products.items())]
-    for chunk in _chunks(rows):
-        upsert = dialect_insert()(Product).values(chunk)
-        ids.update(db.session.execute(upsert.on_conflict_do_update(
-            index_elements=["store_id", "iseller_id"],
-            set_={name: upsert.excluded[name] for name in (*PRODUCT_FIELDS, "updated_at")})
-            .returning(Product.iseller_id, Product.id)).all())
+    upsert = dialect_insert()(Product)
+    ids = dict(db.session.execute(upsert.on_conflict_do_update(
+        index_elements=["store_id", "iseller_id"],
+        set_={name: upsert.excluded[name] for name in (*PRODUCT_FIELDS, "updated_at")})
+        .returning(Product.iseller_id, Product.id), rows).all())
     rows = sorted(({"product_id": ids[product], "outlet_id": outlets[outlet],
                     "quantity": level.quantity, "incoming": 0, "updated_at": now}
                    for (product, outlet), level in levels.items()),
                   key=lambda row: (row["product_id"], row["outlet_id"]))
-    for chunk in _chunks(rows):
-        upsert = dialect_insert()(ProductStock).values(chunk)
+    if rows:
+        upsert = dialect_insert()(ProductStock)
         db.session.execute(upsert.on_conflict_do_update(
             index_elements=["product_id", "outlet_id"],
-            set_={"quantity": upsert.excluded.quantity, "updated_at": now}))
+            set_={"quantity": upsert.excluded.quantity, "updated_at": upsert.excluded.updated_at}),
+            rows)
     # The statements went round the session: what it held of these rows is stale now.
     for held in list(db.session.identity_map.values()):
         if isinstance(held, Product | ProductStock):
             db.session.expire(held)
     return Ingested()
-
-
-def _chunks(rows: list[dict]):
-    for start in range(0, len(rows), ROWS_A_STATEMENT):
-        yield rows[start:start + ROWS_A_STATEMENT]
 
 
 def _customer(store: Store, event: schemas.CustomerEvent) -> Ingested:
