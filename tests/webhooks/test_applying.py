@@ -244,7 +244,9 @@ def test_goods_received_against_an_order_isacc_never_saw_keep_incoming_stock_at_
     accurate = webshop.sandbox_client()
     receipt = accurate.save("receive-item", {
         "vendorNo": "V-001", "branchName": "Jakarta", "transDate": webshop.today,
-        "detailItem": [{"itemNo": "K-1", "quantity": 8, "warehouseName": "Gudang Kemang",
+        "receiveNumber": "SJ-8",
+        "detailItem": [{"itemNo": "K-1", "quantity": 8, "unitPrice": 9000,
+                        "warehouseName": "Gudang Kemang",
                         "purchaseOrderNumber": order["data"][0]["purchaseOrderNo"]}]})
     webshop.wait_for_rows(1)
     work()
