@@ -4,25 +4,28 @@ real engine against the real sandbox (over HTTP) with the real Redis and databas
 Its rules ingest iSeller events of every kind (sales with and without a customer and a
 payment, customers, transfers, stock opnames and adjustments numbered alike, deposits) at
 times out of their arrival order, deliver some of them twice, let a person enter documents
-in Accurate under the numbers isacc will use, run workers, let backoffs pass, expire and
-revoke Accurate's tokens (the owner reconnects), switch faults on (5xx, 429, dropped
-connections, saved-then-500, refusals of whole calls such as 403 for a missing scope),
-refresh failed rows as the owner does, and empty Redis. After every step: each isacc
-document is in Accurate at most once, every document a row claims is that row's own (a
-person's document is never adopted), no row is pending without a due time or a reason, and
-every failed row says why and what to do. At the end, with faults off, the workers run until
-quiet and every document that can go is in Accurate exactly once; the only failures are the
-numbers a person took, and the only rows left pending wait for those.
+in Accurate under the numbers isacc will use, run workers, interrupt a worker mid-batch
+(before or after Accurate saved it: its process stalls past its claims and lane lock, the
+lock alone is lost, Redis is emptied, the token expires or is revoked) while another worker
+comes along, let backoffs pass, expire and revoke Accurate's tokens (the owner reconnects),
+switch faults on (5xx, 429, dropped connections, saved-then-500, refusals of whole calls
+such as 403 for a missing scope), refresh failed rows as the owner does, and empty Redis.
+After every step: each isacc document is in Accurate at most once, every document a row
+claims is that row's own (a person's document is never adopted), no row is pending without a
+due time or a reason, and every failed row says why and what to do. At the end, with faults
+off, the workers run until quiet and every document that can go is in Accurate exactly once;
+the only failures are the numbers a person took, and the only rows left pending wait for
+those.
 
 Accurate's rate limit is raised for the run (on both sides): it only slows the steps down.
 `make test` runs a few examples; a long run:
-    ISACC_STATEFUL_EXAMPLES=2000 ISACC_STATEFUL_STEPS=30 ISACC_TEST_DB=postgresql \\
+    ISACC_STATEFUL_EXAMPLES=2000 ISACC_STATEFUL_STEPS=12 ISACC_TEST_DB=postgresql \\
         .venv/bin/python -m pytest tests/sync/test_stateful.py -s
 """
 
 import logging
 import os
-import tempfile
+import threading
 import time
 from collections import Counter
 from datetime import timedelta
@@ -39,19 +42,20 @@ from hypothesis.stateful import (
 )
 
 from isacc.accurate import connection
+from isacc.accurate.client import AccurateClient
 from isacc.accurate.limiter import Limits, SharedLimiter
 from isacc.extensions import db
-from isacc.models import Outlet, Status, SyncActivity
+from isacc.models import ActivityKind, Outlet, Status, Store, SyncActivity
 from isacc.models.base import utcnow
 from isacc.redis_conn import get_redis
 from isacc.sandbox.modules import MODULES as SANDBOX_MODULES
 from isacc.sandbox.modules import save as sandbox_save
 from isacc.sandbox.settings import SEED_CASH_ACCOUNT, SEED_MAPPING
 from isacc.sync import documents, lanes
-from isacc.sync.engine import ready_query, worker_name
+from isacc.sync.engine import ready_query, run_lane, worker_name
 from isacc.sync.refresh import refresh
 from isacc.sync.send import MODULES
-from tests.accurate.conftest import DATABASE, grant
+from tests.accurate.conftest import DATABASE, grant, sandbox_config
 from tests.conftest import SandboxServer, post_event
 from tests.sync.conftest import setup_shop
 
@@ -64,12 +68,18 @@ NOT_OURS = "that isacc did not make"
 DAY = "2026-11-24"
 OUTLETS = ("OUT-1", "OUT-2")
 LANES = ("OUT-1", "OUT-2", None)  # None: the store's customers
-POOL = st.integers(1, 4)  # small, so numbers meet: an opname and an adjustment "0001"
+POOL = st.integers(1, 3)  # small, so numbers meet: an opname and an adjustment "0001"
 FAULTS = ("error_500", "error_503", "error_429", "drop", "commit_then_fail")
 REFUSED_MODULES = ("", "customer", "sales-invoice", "sales-receipt", "item-transfer",
                    "item-adjustment", "other-deposit", "other-payment")
 REFUSED_ACTIONS = ("", "save", "bulk-save", "list")
 REFUSED_STATUSES = (403, 401, 404, 400, 200, 429, 503)
+MID_BATCH = ("stalled", "lock lost", "redis emptied", "token expired", "access revoked")
+OTHER_WORKER = "another-host:1:other"
+
+
+def lane_lock(store_id: int, outlet_id: int | None) -> str:
+    return f"isacc:lane:{store_id}:{outlet_id if outlet_id is not None else 'store'}:lock"
 
 
 def person_record(module: str, number: str) -> dict:
@@ -92,7 +102,7 @@ def person_record(module: str, number: str) -> dict:
                     "transDate": "24/11/2026", "branchName": "Jakarta",
                     "warehouseName": "Gudang Kemang", "referenceWarehouseName": "Gudang Senopati",
                     "description": by_hand, "detailItem": [{"itemNo": "R-1", "quantity": 1}]}
-        case _:  # other-deposit
+        case _:  # other-deposit, other-payment
             return {"number": number, "transDate": "24/11/2026", "bankNo": SEED_CASH_ACCOUNT,
                     "branchName": "Jakarta", "payee": "Pemilik", "description": by_hand,
                     "detailAccount": [{"accountNo": SEED_MAPPING["transaction_account_no"],
@@ -103,10 +113,38 @@ def at(minute: int) -> str:
     return f"{DAY}T10:{minute:02d}:00+07:00"
 
 
+# What every example starts from again: the connected store with its mapped outlets (and the
+# users' tables); every other row is the example's own.
+KEPT = {"store", "accurate_connection", "outlet", "outlet_mapping", "outlet_payment_account",
+        "user_account"}
+
+
 class Fixtures:
-    def __init__(self, client, redis_client, data_dir):
-        self.client, self.redis, self.data_dir = client, redis_client, data_dir
+    """What the examples share: one sandbox and one connected shop, set up once (the set-up
+    was most of an example's time); each example leaves them as it found them."""
+
+    def __init__(self, app, client, redis_client, sandbox):
+        self.app, self.client, self.redis, self.sandbox = app, client, redis_client, sandbox
+        self.store_id = setup_shop(client, sandbox).id
+        app.config.update(sandbox_config(sandbox))  # for the other worker's app
+        self.accurate = sandbox.app.extensions["sandbox"].databases[DATABASE]
+        self.seeded = {module: {d["id"] for d in self.accurate.all(module)}
+                       for module in set(MODULES.values())}
         self.totals = Counter()  # what the examples came to, printed at the end
+
+    def clean(self) -> None:
+        """Back to the shop as set up: the example's rows, documents, faults and Redis gone."""
+        self.sandbox.admin("faults", {})
+        for module, seeded in self.seeded.items():
+            for document in self.accurate.all(module):
+                if document["id"] not in seeded:
+                    self.accurate.delete(module, document["id"])
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                if table.name not in KEPT:
+                    conn.execute(table.delete())
+        self.redis.flushdb()
 
 
 class Trading(RuleBasedStateMachine):
@@ -117,9 +155,9 @@ class Trading(RuleBasedStateMachine):
 
     def __init__(self):
         super().__init__()
-        self.sandbox = SandboxServer(tempfile.mkdtemp(dir=self.fixtures.data_dir), FAST)
-        self.store = setup_shop(self.fixtures.client, self.sandbox)
-        self.accurate = self.sandbox.app.extensions["sandbox"].databases[DATABASE]
+        self.sandbox = self.fixtures.sandbox
+        self.store = db.session.get(Store, self.fixtures.store_id)
+        self.accurate = self.fixtures.accurate
         self.outlet_ids = {o.iseller_id: o.id for o in db.session.scalars(
             db.select(Outlet).where(Outlet.store_id == self.store.id))}
         self.deliveries: list[tuple[str, dict]] = []
@@ -231,15 +269,21 @@ class Trading(RuleBasedStateMachine):
     # ---- a person in Accurate ----------------------------------------------------------------
 
     @rule(kind=st.sampled_from(["customer", "invoice", "opname", "adjustment", "transfer",
-                                "deposit"]), n=POOL)
-    def person_enters(self, kind, n):
-        """A person types a document under a number isacc uses (or will use)."""
+                                "deposit"]), n=POOL, planned=st.booleans(), data=st.data())
+    def person_enters(self, kind, n, planned, data):
+        """A person types a document under a number isacc will use: one of a row not yet in
+        Accurate (`planned`), or one an event may bring later."""
         module, number = {
             "customer": ("customer", f"CUST-{n}"), "invoice": ("sales-invoice", f"S-{n}"),
             "opname": ("item-adjustment", f"000{n}-OPN"),
             "adjustment": ("item-adjustment", f"000{n}-ADJ"),
             "transfer": ("item-transfer", f"TR-{n}-OUT"),
             "deposit": ("other-deposit", f"DEP-d-{n}")}[kind]
+        waiting = sorted({(MODULES[r.kind], r.accurate_number) for r in self.rows()
+                          if r.status != Status.SUCCESS and r.accurate_number
+                          and r.kind != ActivityKind.SALES_RECEIPT})
+        if planned and waiting:
+            module, number = data.draw(st.sampled_from(waiting))
         answer = sandbox_save(self.accurate, SANDBOX_MODULES[module],
                               person_record(module, number))
         if answer["s"]:  # refused when the number is in Accurate already
@@ -255,6 +299,80 @@ class Trading(RuleBasedStateMachine):
         left = db.session.scalars(db.select(SyncActivity.id).where(
             SyncActivity.claimed_by == worker_name())).all()
         assert not left, f"rows left claimed by a worker that returned: {left}"
+
+    @rule(lane=st.sampled_from(LANES), what=st.sampled_from(MID_BATCH),
+          answered=st.booleans())
+    def worker_interrupted(self, lane, what, answered):
+        """While a worker's batch is on its way (`answered`: Accurate has saved it, the
+        answer not read yet) something happens to it, and another worker comes along."""
+        outlet_id = self.outlet_ids[lane] if lane else None
+        real_call = AccurateClient.call
+        happened = []
+
+        def meanwhile():
+            happened.append(what)
+            if what == "stalled":
+                # The worker's process stood still past its claims and its lane lock (the
+                # heartbeat with it): both lapse, as they would.
+                db.session.execute(db.update(SyncActivity).where(
+                    SyncActivity.claimed_by.is_not(None))
+                    .values(claimed_until=utcnow() - timedelta(seconds=1)))
+                db.session.commit()
+                self.fixtures.redis.delete(lane_lock(self.store.id, outlet_id))
+            elif what == "lock lost":
+                self.fixtures.redis.delete(lane_lock(self.store.id, outlet_id))
+            elif what == "redis emptied":
+                self.fixtures.redis.flushdb()
+            elif what == "token expired":
+                self.tokens_expire()
+            elif what == "access revoked":
+                self.access_revoked()
+            self.other_worker(outlet_id)
+
+        def call(client, module, action, **kwargs):
+            if action not in ("save", "bulk-save") or happened:
+                return real_call(client, module, action, **kwargs)
+            if not answered:
+                meanwhile()
+                return real_call(client, module, action, **kwargs)
+            try:
+                return real_call(client, module, action, **kwargs)
+            finally:
+                meanwhile()
+
+        AccurateClient.call = call
+        try:
+            self.worker_runs(lane)
+        finally:
+            AccurateClient.call = real_call
+
+    def other_worker(self, outlet_id):
+        """A worker of another process works the lane, to its end, if it gets its lock."""
+        errors = []
+
+        def work():
+            with self.fixtures.app.app_context():
+                try:
+                    lock = get_redis().lock(lane_lock(self.store.id, outlet_id),
+                                            timeout=current_app.config["LANE_LOCK_SECONDS"],
+                                            thread_local=False)
+                    if lock.acquire(blocking=False):
+                        try:
+                            run_lane(self.store.id, outlet_id, worker=OTHER_WORKER, lock=lock)
+                        finally:
+                            lock.release()
+                except BaseException as error:  # noqa: BLE001 - reported to the test
+                    errors.append(error)
+                finally:
+                    db.session.remove()
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join(timeout=120)
+        assert not thread.is_alive() and not errors, errors
+        left = db.session.scalars(db.select(SyncActivity.id).where(
+            SyncActivity.claimed_by == OTHER_WORKER)).all()
+        assert not left, f"rows left claimed by the other worker: {left}"
 
     @rule()
     def time_passes(self):
@@ -326,17 +444,21 @@ class Trading(RuleBasedStateMachine):
         return {module: self.accurate.all(module) for module in set(MODULES.values())}
 
     @invariant()
-    def every_row_says_where_it_stands(self):
-        for row in self.rows():
+    def guarantees(self):
+        rows = self.rows()
+        self.every_row_says_where_it_stands(rows)
+        self.accurate_holds_each_document_once_and_only_isaccs(rows)
+
+    def every_row_says_where_it_stands(self, rows):
+        for row in rows:
             if row.status == Status.PENDING:
                 assert row.due_at is not None or row.reason, f"row {row.id} pending, silent"
             if row.status == Status.FAILED:
                 assert row.reason and row.next_step, f"row {row.id} failed without why"
 
-    @invariant()
-    def accurate_holds_each_document_once_and_only_isaccs(self):
+    def accurate_holds_each_document_once_and_only_isaccs(self, rows):
         held = self.in_accurate()
-        for row in self.rows():
+        for row in rows:
             module = MODULES[row.kind]
             marked = [d for d in held[module] if documents.is_marked(module, d, row.id)]
             assert len(marked) <= 1, f"row {row.id} ({row.accurate_number}) in Accurate " \
@@ -355,12 +477,7 @@ class Trading(RuleBasedStateMachine):
         try:
             self.quiet_and_check()
         finally:
-            self.sandbox.stop()
-            db.session.remove()
-            with db.engine.begin() as conn:
-                for table in reversed(db.metadata.sorted_tables):
-                    conn.execute(table.delete())
-            self.fixtures.redis.flushdb()
+            self.fixtures.clean()
 
     def quiet_and_check(self):
         """Faults off, the owner mends what is theirs, workers run until nothing is ready:
@@ -417,13 +534,18 @@ class Trading(RuleBasedStateMachine):
 
 def test_the_guarantees_hold_in_any_order_of_events_and_failures(
         app, client, redis_client, tmp_path, monkeypatch):
+    sandbox = SandboxServer(tmp_path / "sandbox", FAST)
     # Backoffs and retry budgets short, so the steps meet their ends.
     current_app.config.update(RETRY_ATTEMPTS=3, RETRY_CAP_SECONDS=1, LANE_TURN_SECONDS=5)
     monkeypatch.setattr(connection, "_limiter", lambda: SharedLimiter(get_redis(), FAST_LIMITS))
-    Trading.fixtures = Fixtures(client, redis_client, tmp_path)
+    app.config.update(RETRY_ATTEMPTS=3, RETRY_CAP_SECONDS=1, LANE_TURN_SECONDS=5)
     # The sandbox's request log would bury a failure's steps.
     monkeypatch.setattr(logging.getLogger("werkzeug"), "level", logging.WARNING)
-    run_state_machine_as_test(Trading, settings=settings(
-        max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, database=None,
-        suppress_health_check=list(HealthCheck)))
+    try:
+        Trading.fixtures = Fixtures(app, client, redis_client, sandbox)
+        run_state_machine_as_test(Trading, settings=settings(
+            max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, database=None,
+            suppress_health_check=list(HealthCheck)))
+    finally:
+        sandbox.stop()
     print("\nstateful:", ", ".join(f"{n} {what}" for what, n in Trading.fixtures.totals.items()))
