@@ -14,6 +14,9 @@ bp = Blueprint("admin", __name__, url_prefix="/sandbox")
 
 @bp.route("/admin/faults", methods=["GET", "POST"])
 def faults():
+    """The faults in force (GET), or replace them all (POST, faults.KNOWN; {} turns them off):
+    rates of 5xx/429, slow, dropped and saved-then-500 answers, and refusals of the next
+    `refuse_count` calls to `refuse_module`/`refuse_action` with `refuse_status`."""
     if request.method == "POST":
         try:
             sandbox().faults.configure(request.get_json(silent=True) or {})

@@ -15,6 +15,7 @@ from isacc.sandbox.common import (
     sandbox,
     session_database,
 )
+from isacc.sandbox.faults import refused
 from isacc.sandbox.params import unflatten
 
 bp = Blueprint("data", __name__)
@@ -68,6 +69,9 @@ def call(module_name: str, action: str):
         return response
     try:
         faults = state.faults
+        refusal = faults.refusal(module_name, action)
+        if refusal is not None:
+            return refused(refusal, scope)
         if faults.roll(faults.slow_rate):
             time.sleep(faults.slow_seconds)
         if faults.roll(faults.drop_rate):

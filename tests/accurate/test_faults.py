@@ -3,8 +3,9 @@
 from collections import Counter
 
 import pytest
+import requests
 
-from isacc.accurate.errors import RetryableError
+from isacc.accurate.errors import FinalError, RetryableError, ScopeMissing, WrongAddress
 from isacc.accurate.limiter import SharedLimiter
 from tests.conftest import SandboxServer
 
@@ -74,3 +75,33 @@ def test_sandbox_data_survives_a_restart(tmp_path, connected, sandbox):
             "iSellerPay Clearing"
     finally:
         again.stop()
+
+
+def test_the_next_calls_to_a_module_are_refused_with_the_status_asked(sandbox, connected):
+    sandbox.admin("faults", {"refuse_module": "customer", "refuse_action": "save",
+                             "refuse_status": 403, "refuse_count": 2})
+    for _ in range(2):
+        with pytest.raises(ScopeMissing):
+            connected.client.save("customer", customer(4))
+    assert numbers_in_sandbox(connected.client) == Counter()  # other actions pass
+    assert sandbox.admin("faults")["refuse_count"] == 0
+    assert connected.client.save("customer", customer(4))["customerNo"] == "F-004"
+
+
+@pytest.mark.parametrize(("status", "error"), [
+    (200, FinalError), (400, FinalError), (404, WrongAddress), (429, RetryableError),
+    (503, RetryableError)])
+def test_a_refused_batch_call_gets_accurates_answer_for_its_status(sandbox, connected,
+                                                                  status, error):
+    sandbox.admin("faults", {"refuse_action": "bulk-save", "refuse_status": status,
+                             "refuse_count": 1})
+    with pytest.raises(error):
+        connected.client.bulk_save("customer", [customer(5), customer(6)])
+    assert numbers_in_sandbox(connected.client) == Counter()
+
+
+@pytest.mark.parametrize("settings", [{"refuse_status": 302}, {"refuse_count": -1},
+                                      {"refuse_count": 1.5}, {"refuse_module": 3}])
+def test_a_refusal_the_sandbox_cannot_make_is_answered_400(sandbox, settings):
+    answer = requests.post(f"{sandbox.url}/sandbox/admin/faults", json=settings, timeout=10)
+    assert answer.status_code == 400 and "error" in answer.json()
