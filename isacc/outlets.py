@@ -68,8 +68,8 @@ def choices(store: Store, refresh: bool = False) -> Choices:
     if cached and not refresh and time.monotonic() - cached[0] < CACHE_SECONDS:
         return cached[1]
     found = Choices(
-        branches=[row["name"] for row in client.list("branch", fields="id,name")],
-        warehouses=[row["name"] for row in client.list("warehouse", fields="id,name")],
+        branches=client.names("branch"),
+        warehouses=client.names("warehouse"),
         accounts=list(client.list("glaccount", fields="id,no,name,accountType")),
         customers=client.call("customer", "list", params={
             "fields": "id,customerNo,name", "sp.pageSize": CUSTOMER_SUGGESTIONS}).get("d") or [],

@@ -2,6 +2,7 @@
 envelope, the shared rate limit, and errors turned into values (see errors.py)."""
 
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,6 +26,11 @@ BULK_LIMIT = 100  # Accurate: "Max: 100 data dalam 1 kali request"
 PAGE_SIZE = 100  # the largest page clients are known to use
 # The field a document is numbered by, where it is not `number`.
 NUMBER_FIELD = {"item": "no", "glaccount": "no", "customer": "customerNo", "vendor": "vendorNo"}
+# The list filter that finds a document by its number, where it is not NUMBER_FIELD; None:
+# Accurate's spec gives that list.do no such filter, so detail.do is asked number by number.
+NUMBER_FILTER = {"customer": "no", "vendor": "no", "glaccount": None, "item-transfer": None,
+                 "sales-return": None}
+NOT_FOUND = re.compile(r"tidak ditemukan", re.I)
 DEFAULT_TIMEOUT = (5, 30)  # (connect, read) seconds
 
 
@@ -174,43 +180,65 @@ class AccurateClient:
         """One document by `id=`, or by its number (`number=`, `no=`, `customerNo=`)."""
         return self.call(module, "detail", params=key).get("d") or {}
 
+    def names(self, module: str, *, sleep: Callable[[float], None] = time.sleep) -> list[str]:
+        """The names of every branch or warehouse: their lists take no `fields` in
+        Accurate's spec, so each one's name comes from detail.do. A 429 between those calls
+        waits what Accurate asked and tries again, a few times."""
+        names = []
+        for row in self.list(module, fields=None):
+            for attempt in range(4):
+                try:
+                    names.append(self.detail(module, id=row["id"])["name"])
+                    break
+                except RetryableError as error:
+                    if error.status != 429 or attempt == 3:
+                        raise
+                    sleep(backoff(attempt, error.retry_after))
+        return names
+
     def find_by_number(self, module: str, number: str, fields: str = "id") -> dict | None:
         """The document with this number, or None: how a retry learns whether an earlier
         attempt with an unknown outcome did save it."""
-        field = NUMBER_FIELD.get(module, "number")
-        wanted = ",".join(dict.fromkeys(["id", field, *fields.split(",")]))
-        page = self.call(module, "list", params={
-            f"filter.{field}.op": "EQUAL", f"filter.{field}.val": number,
-            "fields": wanted, "sp.pageSize": 2,
-        })
-        rows = [row for row in page.get("d") or [] if str(row.get(field)) == str(number)]
-        return rows[0] if rows else None
+        return self.find_numbers(module, [number], fields).get(str(number))
 
     def find_numbers(self, module: str, numbers: list[str], fields: str = "") -> dict[str, dict]:
         """Which of these numbers Accurate has, 100 per call: number -> {id, number, and
         `fields`}."""
         field = NUMBER_FIELD.get(module, "number")
+        by = NUMBER_FILTER.get(module, field)
+        if by is None:
+            found = (self._detail_by_number(module, field, n) for n in numbers)
+            return {str(row[field]): row for row in found if row}
         wanted = ",".join(dict.fromkeys(["id", field, *filter(None, fields.split(","))]))
         found: dict[str, dict] = {}
         for start in range(0, len(numbers), PAGE_SIZE):
-            chunk = numbers[start:start + PAGE_SIZE]
+            chunk = [str(n) for n in numbers[start:start + PAGE_SIZE]]
             # Several values of one EQUAL filter match any of them [C: val[0], val[1]...].
-            params = {f"filter.{field}.op": "EQUAL", "fields": wanted,
-                      "sp.pageSize": PAGE_SIZE}
-            params.update({f"filter.{field}.val[{i}]": n for i, n in enumerate(chunk)})
+            params = {f"filter.{by}.op": "EQUAL", "fields": wanted, "sp.pageSize": PAGE_SIZE}
+            params.update({f"filter.{by}.val[{i}]": n for i, n in enumerate(chunk)})
             for row in self.call(module, "list", params=params).get("d") or []:
                 if str(row.get(field)) in chunk:
                     found[str(row[field])] = row
         return found
 
-    def list(self, module: str, *, fields: str = "id", filters: dict | None = None,
+    def _detail_by_number(self, module: str, field: str, number: str) -> dict | None:
+        try:
+            return self.detail(module, **{field: number}) or None
+        except FinalError as error:
+            if any(NOT_FOUND.search(str(m)) for m in error.messages):
+                return None
+            raise
+
+    def list(self, module: str, *, fields: str | None = "id", filters: dict | None = None,
              page_size: int = PAGE_SIZE) -> Iterator[dict]:
-        """Every row matching `filters`, page after page."""
+        """Every row matching `filters`, page after page (`fields=None`: for the lists that
+        take no `fields` in Accurate's spec, which answer ids only)."""
         page = 1
         while True:
-            answer = self.call(module, "list", params={
-                **(filters or {}), "fields": fields, "sp.page": page, "sp.pageSize": page_size,
-            })
+            params = {**(filters or {}), "sp.page": page, "sp.pageSize": page_size}
+            if fields is not None:
+                params["fields"] = fields
+            answer = self.call(module, "list", params=params)
             yield from answer.get("d") or []
             paging = answer.get("sp") or {}
             if page >= int(paging.get("pageCount") or 0):

@@ -6,7 +6,7 @@ import time
 
 from flask import Blueprint, current_app, request
 
-from isacc.sandbox import listing, modules
+from isacc.sandbox import listing, modules, schema
 from isacc.sandbox.common import (
     bearer_token,
     envelope,
@@ -20,17 +20,39 @@ from isacc.sandbox.params import unflatten
 
 bp = Blueprint("data", __name__)
 ACTION_SCOPE = {"save": "save", "bulk-save": "save", "delete": "delete"}
+# The spec's list filters call a few fields otherwise than the records do.
+FILTER_FIELDS = {"customer": {"no": "customerNo"}, "vendor": {"no": "vendorNo"}}
+
+
+def _body() -> dict:
+    """What was posted: a JSON object, or a form's flat keys (`detailItem[0].itemNo`)."""
+    if request.is_json:
+        body = request.get_json(silent=True)
+        return body if isinstance(body, dict) else {}
+    return request.form.to_dict()
 
 
 def _params() -> dict:
-    flat = request.args.to_dict()
-    if request.is_json:
-        body = request.get_json(silent=True)
-        if isinstance(body, dict):
-            flat.update(body)
+    return unflatten({**request.args.to_dict(), **_body()})
+
+
+def _request_problems(module: str, action: str) -> list[str]:
+    """What Accurate's own schema for this call refuses (see schema.py): the query of every
+    call, the body of a save, the envelope of a bulk-save (its entries are checked one by
+    one in _bulk_save, as Accurate answers for each)."""
+    if action in ("save", "bulk-save"):
+        query = request.args.to_dict(flat=False)
+        body = unflatten(_body())
     else:
-        flat.update(request.form.to_dict())
-    return unflatten(flat)
+        query = {**request.args.to_dict(flat=False),
+                 **{k: [str(v)] for k, v in _body().items()}}
+        body = None
+    problems = schema.query_problems(module, action, query)
+    if action == "save":
+        problems += schema.body_problems(module, action, body, form=not request.is_json)
+    elif action == "bulk-save":
+        problems += [f"Field {name} tidak dikenal" for name in body if name != "data"]
+    return problems
 
 
 def _drop_connection():
@@ -50,7 +72,7 @@ def dropped(_error):
 @bp.route("/accurate/api/<module_name>/<action>.do", methods=["GET", "POST", "DELETE"])
 def call(module_name: str, action: str):
     module = modules.MODULES.get(module_name)
-    if module is None:
+    if module is None or schema.operation(module_name, action) is None:
         return envelope({"s": False, "d": ["URL API tidak tepat"]}, 404)
     token = bearer_token()
     if token is None:
@@ -78,6 +100,9 @@ def call(module_name: str, action: str):
             _drop_connection()
         if faults.roll(faults.error_rate):
             return failure("Sandbox: injected failure", faults.status)
+        problems = _request_problems(module_name, action)
+        if problems:
+            return envelope({"s": False, "d": problems})
         answer = _handle(database, module, action, _params())
         if action in ("save", "bulk-save") and faults.roll(faults.commit_then_fail_rate):
             return failure("Sandbox: saved, then failed to answer", 500)
@@ -125,12 +150,20 @@ def _bulk_save(database, module, params):
     limit = current_app.config["BULK_LIMIT"]
     if len(records) > limit:
         return failure(f"Maksimal {limit} data dalam 1 kali request")
-    results = [modules.save(database, module, record if isinstance(record, dict) else {})
-               for record in records]
+    results = [_save_entry(database, module, record) for record in records]
     for result in results:
         if result["s"]:
             sandbox().webhooks.notice(database.id, module.name, result["r"])
     return envelope({"s": True, "d": results})
+
+
+def _save_entry(database, module, record) -> dict:
+    """One entry of a bulk-save: refused alone when Accurate's schema refuses it."""
+    problems = schema.body_problems(module.name, "bulk-save", record,
+                                    form=not request.is_json)
+    if problems:
+        return {"s": False, "d": problems}
+    return modules.save(database, module, record)
 
 
 def _find(database, module, params):
@@ -152,7 +185,9 @@ def _view(module, record: dict) -> dict:
 
 
 def _list(database, module, params):
-    filters = params.get("filter") or {}
+    renamed = FILTER_FIELDS.get(module.name, {})
+    filters = {renamed.get(name, name): value
+               for name, value in (params.get("filter") or {}).items()}
     keyed = filters.get(module.key)
     # The common look-up by number goes straight to the key instead of scanning.
     if isinstance(keyed, dict) and str(keyed.get("op", "EQUAL")).upper() == "EQUAL" \

@@ -23,11 +23,12 @@ from isacc.models import (
 )
 from isacc.reasons import Said, say
 
-# iSeller payment method -> Accurate's PaymentMethodType [S, FACPORT]; unknown ones: OTHERS.
+# iSeller payment method -> the paymentMethod enum of Accurate's sales-receipt schema
+# (BANK_CHEQUE, BANK_TRANSFER, CASH_OTHER, EDC, OTHERS, PAYMENT_LINK, QRIS, VIRTUAL_ACCOUNT):
+# every card goes through an EDC; iSellerPay, e-wallets and anything else are OTHERS.
 PAYMENT_METHODS = {
-    "cash": "CASH_OTHER", "card": "EDC", "debit": "DEBIT_CARD", "credit": "CREDIT_CARD",
-    "qris": "QRIS", "transfer": "BANK_TRANSFER", "isellerpay": "E_WALLET",
-    "ewallet": "E_WALLET",
+    "cash": "CASH_OTHER", "card": "EDC", "debit": "EDC", "credit": "EDC", "qris": "QRIS",
+    "transfer": "BANK_TRANSFER",
 }
 ISELLERPAY = "isellerpay"
 # Transfers: `warehouseName` is where the document's goods leave from (out) or arrive at (in),

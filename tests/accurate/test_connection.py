@@ -33,7 +33,8 @@ def test_connect_choose_database_and_send(store, sandbox):
     connection.save_token(store, grant(current_app.config))
     connection.choose_database(store, DATABASE, "Kopi Nusantara")
     client = connection.client_for(store)
-    saved = client.save("customer", {"customerNo": "CONN-1", "name": "Andi"})
+    saved = client.save("customer", {"customerNo": "CONN-1", "name": "Andi",
+                                       "transDate": "24/11/2026"})
     assert saved["customerNo"] == "CONN-1"
     raw = db.session.execute(text("SELECT access_token, session_id FROM accurate_connection"))
     assert store.accurate.access_token not in str(raw.one())  # encrypted at rest

@@ -13,7 +13,7 @@ NO_WAIT = {"sleep": lambda seconds: None}
 
 
 def customer(n):
-    return {"customerNo": f"F-{n:03d}", "name": f"Pelanggan {n}"}
+    return {"customerNo": f"F-{n:03d}", "name": f"Pelanggan {n}", "transDate": "24/11/2026"}
 
 
 def numbers_in_sandbox(client) -> Counter:

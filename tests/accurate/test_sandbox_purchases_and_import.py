@@ -58,7 +58,7 @@ def receiver(sandbox):
 
 def test_a_purchase_invoice_fires_a_webhook_and_adds_stock(sandbox, connected, receiver):
     client = connected.client
-    client.save("item", {"no": "K-1", "name": "Kopi"})
+    client.save("item", {"no": "K-1", "name": "Kopi", "itemType": "INVENTORY"})
     [[saved]] = receiver.wait(1)
     assert (saved["type"], saved["data"][0]["itemNo"]) == ("ITEM", "K-1")
     page = requests.post(f"{sandbox.url}/sandbox/db/{DATABASE}/purchase", timeout=5, data={
@@ -79,7 +79,7 @@ def test_a_purchase_invoice_fires_a_webhook_and_adds_stock(sandbox, connected, r
 
 
 def test_the_purchase_page_fires_a_webhook_and_history_keeps_it(sandbox, connected, receiver):
-    connected.client.save("item", {"no": "R-1", "name": "Roti"})
+    connected.client.save("item", {"no": "R-1", "name": "Roti", "itemType": "INVENTORY"})
     [[item]] = receiver.wait(1)
     page = requests.post(f"{sandbox.url}/sandbox/db/{DATABASE}/purchase", timeout=5, data={
         "module": "receive-item", "vendorNo": "V-002", "branchName": "Bandung",

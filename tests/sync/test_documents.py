@@ -95,7 +95,7 @@ def test_isellerpay_receipt_books_the_mdr_fee_as_a_discount(store):
     payment = SalesPayment(method="isellerpay", amount=Decimal(69000), mdr_fee=Decimal(483),
                            paid_at=LATE_EVENING, order=order)
     payload = documents.sales_receipt(store, payment, "INV-7-1", "INV-7")
-    assert payload["bankNo"] == "1-10103" and payload["paymentMethod"] == "E_WALLET"
+    assert payload["bankNo"] == "1-10103" and payload["paymentMethod"] == "OTHERS"
     assert payload["chequeAmount"] == 68517.0
     assert payload["detailInvoice"] == [{
         "invoiceNo": "INV-7", "paymentAmount": 68517.0,

@@ -118,7 +118,9 @@ def test_a_purchase_order_is_incoming_stock_until_it_is_received(webshop):
     accurate = webshop.sandbox_client()
     accurate.save("receive-item", {
         "vendorNo": "V-001", "branchName": "Jakarta", "transDate": webshop.today,
-        "detailItem": [{"itemNo": "K-1", "quantity": 20, "warehouseName": "Gudang Kemang",
+        "receiveNumber": "SJ-20",
+        "detailItem": [{"itemNo": "K-1", "quantity": 20, "unitPrice": 9000,
+                        "warehouseName": "Gudang Kemang",
                         "purchaseOrderNumber": webshop.rows()[0].accurate_number}]})
     webshop.wait_for_rows(2)
     work()
