@@ -47,9 +47,7 @@ def test_connect_then_map_an_outlet_from_live_lists_add_a_warehouse_and_activate
     expect(page.locator(".toast")).to_contain_text("Outlet Bandung Dago is mapped and active.")
     db.session.expire_all()
     assert db.session.get(Outlet, dago.id).mapping.warehouse_name == "Gudang Dago Atas"
-    warehouses = [row["name"] for row in connection.client_for(store).list(
-        "warehouse", fields="name")]
-    assert "Gudang Dago Atas" in warehouses
+    assert "Gudang Dago Atas" in connection.client_for(store).names("warehouse")
 
 
 def test_a_billable_activation_asks_first_and_an_active_outlet_can_be_deactivated(
