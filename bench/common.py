@@ -33,8 +33,8 @@ class Sandbox:
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
             [sys.executable, "-m", "isacc.sandbox", "--port", str(port), "--data-dir",
-             self.folder.name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env=dict(os.environ))
+             self.folder.name, "--redirect-uri", REDIRECT],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
         for _ in range(100):
             try:
                 requests.get(f"{self.url}/sandbox/admin/stats", timeout=1)

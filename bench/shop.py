@@ -13,7 +13,7 @@ import redis
 from flask_migrate import upgrade
 from sqlalchemy import func
 
-from bench.common import Sandbox
+from bench.common import REDIRECT, Sandbox
 from isacc import create_app
 from isacc.accurate import connection, oauth
 from isacc.extensions import db
@@ -70,10 +70,9 @@ class BenchShop:
         db.session.add(store)
         db.session.commit()
         config = self.app.config
-        url, _ = oauth.authorization_url(config, "http://127.0.0.1/callback")
+        url, _ = oauth.authorization_url(config, REDIRECT)
         code = parse_qs(urlsplit(give_access(url)).query)["code"][0]
-        connection.save_token(store, oauth.exchange_code(config, "http://127.0.0.1/callback",
-                                                         code))
+        connection.save_token(store, oauth.exchange_code(config, REDIRECT, code))
         connection.choose_database(store, DATABASE, "Kopi Nusantara")
         accurate = connection.client_for(store)
         warehouses = [f"Gudang Bench {n}" for n in range(self.outlet_count)]

@@ -29,10 +29,8 @@ def _local_sandbox_port(account_url: str) -> str | None:
     return None
 
 
-def demo_webhook_url(host: str, port: str) -> str:
-    """The demo store's Accurate webhook URL on this server. The sandbox sends its notices
-    there, so a purchase entered on the sandbox reaches isacc at once, as Accurate's would."""
-    token = demo_store().webhook_token
+def _base_url(host: str, port: str) -> str:
+    """This server's address as seen from this machine."""
     # A server listening on every address is reached on this machine through loopback.
     if host in ("", "0.0.0.0"):  # noqa: S104 - compared, not bound
         host = "127.0.0.1"
@@ -40,7 +38,19 @@ def demo_webhook_url(host: str, port: str) -> str:
         host = "::1"
     if ":" in host:
         host = f"[{host}]"
-    return f"http://{host}:{port}/webhooks/accurate/{token}"
+    return f"http://{host}:{port}"
+
+
+def demo_webhook_url(host: str, port: str) -> str:
+    """The demo store's Accurate webhook URL on this server. The sandbox sends its notices
+    there, so a purchase entered on the sandbox reaches isacc at once, as Accurate's would."""
+    return f"{_base_url(host, port)}/webhooks/accurate/{demo_store().webhook_token}"
+
+
+def callback_url(host: str, port: str) -> str:
+    """Where Accurate's consent sends the owner back to on this server: the sandbox's client
+    registers it, as an application registers its callback with Accurate."""
+    return f"{_base_url(host, port)}/connect/callback"
 
 
 def _interrupt(signum, frame):
@@ -88,7 +98,8 @@ def main() -> int:
     if sandbox_port:
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "isacc.sandbox", "--host", host, "--port", sandbox_port,
-             "--data-dir", str(INSTANCE / "sandbox"), "--seed-items", str(DEMO_ITEMS)],
+             "--data-dir", str(INSTANCE / "sandbox"), "--seed-items", str(DEMO_ITEMS),
+             "--redirect-uri", callback_url(host, port)],
             env={**os.environ, WEBHOOK_URL_ENV: webhook_url}))
     if redis_up:
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module

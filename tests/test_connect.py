@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import current_app
 
+from isacc.accurate import oauth, scopes
 from isacc.extensions import db
 from isacc.models import Role, Store
 from isacc.redis_conn import get_redis
@@ -38,13 +39,22 @@ def back_to_isacc(client, location: str):
     return client.get(f"{parts.path}?{parts.query}")
 
 
-def connect(client, store_id, database_id="101"):
-    answer = back_to_isacc(client, give_access(start(client, store_id)))
+def consent(client, store_id, untick=()) -> str:
+    """Through Accurate's consent (with `untick` unticked) back to isacc: the page it shows."""
+    answer = back_to_isacc(client, give_access(start(client, store_id), untick=untick))
     assert answer.headers["Location"] == f"/stores/{store_id}/connect/database"
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert "Kopi Nusantara" in page and "Toko Contoh" in page
+    return page
+
+
+def choose(client, store_id, page, database_id="101"):
     return client.post(f"/stores/{store_id}/connect/database",
                        data={"csrf_token": csrf_from(page), "database_id": database_id})
+
+
+def connect(client, store_id, database_id="101"):
+    return choose(client, store_id, consent(client, store_id), database_id)
 
 
 def test_connect_give_access_choose_the_database(owner):
@@ -135,3 +145,36 @@ def test_disconnect_asks_first_and_says_what_it_does(owner):
     assert "nothing already in Accurate is removed" in asks[1]
     assert 'data-testid="disconnect"' in page
     assert "Connecting opens Accurate" not in page
+
+
+def test_unticked_permissions_are_kept_named_on_the_connect_page_and_a_reconnect_mends_them(
+        owner):
+    client, store_id = owner
+    unticked = {"sales_invoice_save", "customer_save"}
+    page = consent(client, store_id, untick=unticked)
+    # Said at once, where the owner lands after Accurate...
+    assert "did not approve every permission" in page
+    assert "customer_save, sales_invoice_save" in page
+    choose(client, store_id, page)
+    # ...kept as Accurate's approved-scope.do lists it...
+    db.session.expire_all()
+    link = db.session.get(Store, store_id).accurate
+    assert set(link.scope.split()) == set(oauth.SCOPES.split()) - unticked
+    assert scopes.missing(link) == ["customer_save", "sales_invoice_save"]
+    # ...and named on the Connect page, with the way to mend it.
+    page = client.get(f"/stores/{store_id}/connect/").get_data(as_text=True)
+    named = re.search(r'<dd data-testid="missing-scopes">(.*?)</dd>', page, re.S)
+    assert named and "<code>customer_save</code>" in named[1]
+    assert "<code>sales_invoice_save</code>" in named[1]
+    assert "Connect to Accurate</button>" in page
+
+    page = consent(client, store_id)  # again, every permission left ticked
+    assert "did not approve" not in page
+    choose(client, store_id, page)
+    db.session.expire_all()
+    link = db.session.get(Store, store_id).accurate
+    assert set(link.scope.split()) == set(oauth.SCOPES.split())
+    assert scopes.missing(link) == []
+    page = client.get(f"/stores/{store_id}/connect/").get_data(as_text=True)
+    assert 'data-testid="missing-scopes"' not in page
+    assert "Connect to Accurate</button>" not in page

@@ -77,6 +77,10 @@ def test_launcher_serves_login_and_the_printed_owner_login_reaches_the_overview(
                 time.sleep(0.1)
         else:
             pytest.fail("the sandbox did not start")
+        # Its OAuth client has isacc's callback on this port registered, as an application
+        # registers its callback in Accurate's developer area.
+        registered = requests.get(f"{sandbox}/sandbox/admin/redirect-uris", timeout=5).json()
+        assert f"{base}/connect/callback" in registered["redirect_uris"]
         # Its books already hold the demo's items, so connecting shows sales going through.
         assert "KN-0001" in requests.get(f"{sandbox}/sandbox/db/101", timeout=5).text
         launcher.send_signal(signal.SIGTERM)
@@ -131,6 +135,8 @@ def test_the_launchers_sandbox_sends_its_webhooks_to_the_demo_store(app, monkeyp
     assert "/sandbox/db/101/purchase reach the demo store" in capsys.readouterr().out
     # ...and starts with the demo's items, as after an export imported into Accurate.
     assert arguments(sandbox.argv[3:]).seed_items == str(tmp_path / "demo-items.xlsx")
+    # ...and has isacc's callback registered, where the printed address sends the owner back.
+    assert arguments(sandbox.argv[3:]).redirect_uri == ["http://127.0.0.1:5123/connect/callback"]
     assert (tmp_path / "demo-items.xlsx").stat().st_size > 0
 
 

@@ -1,5 +1,5 @@
-"""Calls to Accurate's account host: which databases the user has, opening one, and the
-application's webhook (renewal, history)."""
+"""Calls to Accurate's account host: which databases the user has, opening one, which scopes
+the user approved, and the application's webhook (renewal, history)."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -31,6 +31,13 @@ def open_database(config: dict, access_token: str, database_id: int) -> tuple[st
     """(host, session) for the database: its data host is not fixed, so never hard-code it."""
     body = _get(config, "/api/open-db.do", access_token, {"id": database_id})
     return body["host"], body["session"]
+
+
+def approved_scopes(config: dict, access_token: str) -> list[str]:
+    """The scopes the user approved for this token ([G] `d` a list, or a space-separated
+    string)."""
+    approved = _get(config, "/api/approved-scope.do", access_token, {}).get("d") or []
+    return approved.split() if isinstance(approved, str) else [str(s) for s in approved]
 
 
 def renew_session(config: dict, access_token: str, database_id: int, session: str) -> str:

@@ -9,7 +9,7 @@ from datetime import timedelta
 import redis
 from flask import current_app
 
-from isacc.accurate import account, oauth
+from isacc.accurate import account, oauth, scopes
 from isacc.accurate.client import AccurateClient, DatabaseAccess
 from isacc.accurate.errors import FinalError, NotConnected, ReconnectRequired, SessionExpired
 from isacc.accurate.limiter import LocalLimiter, SharedLimiter
@@ -26,13 +26,15 @@ REFRESH_LOCK_SECONDS = 2 * sum(oauth.TIMEOUT)
 
 
 def save_token(store: Store, token: oauth.Token) -> AccurateConnection:
-    """Keep the tokens of a new grant; the database is chosen next."""
+    """Keep the tokens of a new grant and the scopes the owner approved, as Accurate lists
+    them (the token's own word when it cannot); the database is chosen next."""
+    approved = scopes.read_approved(current_app.config, token.access_token)
     connection = store.accurate or AccurateConnection(store_id=store.id)
     connection.status = ConnectionStatus.CONNECTED
     connection.access_token = token.access_token
     connection.refresh_token = token.refresh_token
     connection.token_expires_at = token.expires_at
-    connection.scope = token.scope
+    connection.scope = approved if approved is not None else token.scope
     connection.database_id = connection.database_alias = connection.host = None
     connection.session_id = None
     keep(connection, "last_error", None)

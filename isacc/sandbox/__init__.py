@@ -24,6 +24,8 @@ class Sandbox:
         self.config = config
         self.clock = Clock()
         self.account, self.databases = open_all(data_dir, self.clock)
+        for uri in config["REDIRECT_URIS"]:
+            self.account.register_redirect_uri(config["CLIENT_ID"], uri)
         for database_id, _alias, branches in settings.SEED_DATABASES:
             seed(self.databases[database_id], branches)
         first = self.databases[settings.SEED_DATABASES[0][0]]

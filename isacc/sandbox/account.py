@@ -1,5 +1,6 @@
-"""The account host: OAuth2 authorization code with a login and a Give Access page, tokens
-and refresh, the database list, opening a database session, renewing webhooks."""
+"""The account host: OAuth2 authorization code with a login and a Give Access page (the user
+may untick scopes), callbacks registered per application, tokens and refresh, the database
+list and details, opening a database session, renewing webhooks, what a token was granted."""
 
 import base64
 import secrets
@@ -14,19 +15,35 @@ from isacc.sandbox.webhooks import parse_stamp
 
 bp = Blueprint("account", __name__)
 AUTHORIZE_PARAMS = ("client_id", "response_type", "redirect_uri", "scope", "state")
+# The one user of the sandbox's Accurate, as auth-info.do and userinfo.do describe them.
+USER_ID, USER_NAME = 1, "Demo Sandbox"
 
 
 def _error_page(message: str):
     return render_template("sandbox_error.html", message=message), 400
 
 
+def _refusal(params: dict) -> str | None:
+    """Why Accurate would not go on with this authorization request, if it would not. An
+    unregistered redirect_uri gets an error page, never a redirect: a code sent to an
+    address the application never registered would be anyone's."""
+    client_id = current_app.config["CLIENT_ID"]
+    if params["client_id"] != client_id:
+        return "Aplikasi tidak dikenal (client_id)."
+    if params["response_type"] != "code":
+        return "response_type harus code."
+    if not sandbox().account.redirect_uri_registered(client_id, params["redirect_uri"]):
+        return ("redirect_uri tidak terdaftar untuk aplikasi ini (invalid_request): "
+                f"{params['redirect_uri']}")
+    return None
+
+
 @bp.route("/oauth/authorize")
 def authorize():
     params = {name: request.args.get(name, "") for name in AUTHORIZE_PARAMS}
-    if params["client_id"] != current_app.config["CLIENT_ID"]:
-        return _error_page("Aplikasi tidak dikenal (client_id).")
-    if params["response_type"] != "code" or not params["redirect_uri"].startswith("http"):
-        return _error_page("response_type harus code dan redirect_uri harus diisi.")
+    refused = _refusal(params)
+    if refused:
+        return _error_page(refused)
     if not session.get("user"):
         return render_template("sandbox_login.html", next=request.full_path,
                                email=current_app.config["USER_EMAIL"],
@@ -52,15 +69,21 @@ def login():
 @bp.route("/oauth/consent", methods=["POST"])
 def consent():
     params = {name: request.form.get(name, "") for name in AUTHORIZE_PARAMS}
-    if not session.get("user") or params["client_id"] != current_app.config["CLIENT_ID"]:
+    if not session.get("user"):
         return _error_page("Sesi masuk tidak valid.")
+    refused = _refusal(params)  # the form may have been changed since the page was shown
+    if refused:
+        return _error_page(refused)
     back = params["redirect_uri"] + ("&" if "?" in params["redirect_uri"] else "?")
-    if request.form.get("decision") != "allow":
+    # Only scopes asked for can be approved; [G] approving none is refusing access.
+    ticked = set(request.form.getlist("approve"))
+    approved = [scope for scope in params["scope"].split() if scope in ticked]
+    if request.form.get("decision") != "allow" or not approved:
         return redirect(back + urlencode({"error": "access_denied", "state": params["state"]}))
     code = secrets.token_urlsafe(24)
     sandbox().account.run(
         "INSERT INTO code (code, redirect_uri, scope, expires, used) VALUES (?, ?, ?, ?, 0)",
-        code, params["redirect_uri"], params["scope"],
+        code, params["redirect_uri"], " ".join(approved),
         time.time() + current_app.config["CODE_SECONDS"])
     return redirect(back + urlencode({"code": code, "state": params["state"]}))
 
@@ -98,9 +121,12 @@ def token():
         if grant == "authorization_code":
             rows = account.query("SELECT * FROM code WHERE code = ?", request.form.get("code"))
             found = rows[0] if rows else None
-            if (found is None or found["used"] or found["expires"] < time.time()
-                    or found["redirect_uri"] != request.form.get("redirect_uri")):
+            if found is None or found["used"] or found["expires"] < time.time():
                 return jsonify({"error": "invalid_grant"}), 400
+            # Only the registered callback the code was issued to; [G] Accurate's wording.
+            if found["redirect_uri"] != request.form.get("redirect_uri"):
+                return jsonify({"error": "invalid_grant",
+                                "error_description": "Redirect URI mismatch."}), 400
             account.run("UPDATE code SET used = 1 WHERE code = ?", found["code"])
             return jsonify(_issue(found["scope"]))
         if grant == "refresh_token":
@@ -141,6 +167,67 @@ def open_database():
     host = request.host_url.rstrip("/")
     return envelope({"s": True, "host": host, "session": value,
                      "d": {"host": host, "session": value, "alias": database.alias}})
+
+
+def _database():
+    return sandbox().databases.get(request.args.get("id", type=int))
+
+
+@bp.route("/api/db-detail.do")
+def database_detail():
+    if bearer_token() is None:
+        return invalid_token()
+    database = _database()
+    if database is None:
+        return failure("Database tidak ditemukan")
+    return envelope({"s": True, "d": {"id": database.id, "alias": database.alias}})
+
+
+@bp.route("/api/db-status.do")
+def database_status():
+    """[G] Accurate says only that it checks a database's status: the sandbox's are always
+    open for use."""
+    if bearer_token() is None:
+        return invalid_token()
+    database = _database()
+    if database is None:
+        return failure("Database tidak ditemukan")
+    return envelope({"s": True, "d": {"id": database.id, "alias": database.alias,
+                                      "status": "ACTIVE"}})
+
+
+@bp.route("/api/approved-scope.do")
+def approved_scope():
+    """The scopes the user approved for this token ([C] the endpoint; [G] `d` as a list)."""
+    token = bearer_token()
+    if token is None:
+        return invalid_token()
+    return envelope({"s": True, "d": (token["scope"] or "").split()})
+
+
+def _user() -> dict:
+    return {"id": USER_ID, "name": USER_NAME, "email": current_app.config["USER_EMAIL"]}
+
+
+@bp.route("/api/auth-info.do")
+def auth_info():
+    """[G] shape: who the token is for, and which application holds it with which scopes."""
+    token = bearer_token()
+    if token is None:
+        return invalid_token()
+    return envelope({"s": True, "d": {"user": _user(),
+                                      "application": {"clientId": current_app.config["CLIENT_ID"]},
+                                      "scope": (token["scope"] or "").split()}})
+
+
+@bp.route("/api/userinfo.do")
+def userinfo():
+    """The user's OAuth2 claims ([G] OpenID Connect's names, in Accurate's envelope)."""
+    if bearer_token() is None:
+        return invalid_token()
+    user = _user()
+    return envelope({"s": True, "d": {"sub": str(user["id"]), "name": user["name"],
+                                      "email": user["email"]}})
 
 
 @bp.route("/api/db-refresh-session.do", methods=["GET", "POST"])

@@ -2,8 +2,9 @@
 database listing the documents that arrived."""
 
 import time
+from urllib.parse import urlsplit
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 
 from isacc.sandbox import importer
 from isacc.sandbox.common import sandbox
@@ -41,6 +42,22 @@ def revoke():
     """The user withdraws isacc's access: every token stops working, refresh included."""
     sandbox().account.run("UPDATE token SET revoked = 1")
     return jsonify({"revoked": True})
+
+
+@bp.route("/admin/redirect-uris", methods=["GET", "POST"])
+def redirect_uris():
+    """The callbacks the sandbox's OAuth client has registered (GET), or register one more
+    (POST {"uri": "..."}), as an application adds its callback in Accurate's developer area."""
+    client_id = current_app.config["CLIENT_ID"]
+    if request.method == "POST":
+        uri = (request.get_json(silent=True) or {}).get("uri")
+        parts = urlsplit(uri) if isinstance(uri, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc \
+                or parts.fragment:
+            return jsonify({"error": "uri must be an http(s) address without a #fragment"}), 400
+        sandbox().account.register_redirect_uri(client_id, uri)
+    return jsonify({"client_id": client_id,
+                    "redirect_uris": sandbox().account.redirect_uris(client_id)})
 
 
 @bp.route("/admin/expire-sessions", methods=["POST"])

@@ -6,6 +6,14 @@ DEFAULTS = {
     "CLIENT_SECRET": "isacc-sandbox-secret",
     "USER_EMAIL": "demo@sandbox.test",
     "USER_PASSWORD": "sandbox",
+    # The callbacks the demo client (CLIENT_ID) has registered, as an application registers
+    # them in Accurate's developer area: `make run`'s on its default address (as the address
+    # it prints and as localhost), which tests/accurate/conftest.py signs in with too, and the
+    # Flask test client's. More with `--redirect-uri` or POST /sandbox/admin/redirect-uris.
+    # [G] Accurate compares the whole URI, as OAuth 2 servers do (RFC 6749 3.1.2.2).
+    "REDIRECT_URIS": ("http://127.0.0.1:5000/connect/callback",
+                      "http://localhost:5000/connect/callback",
+                      "http://localhost/connect/callback"),
     # [G] Access-token lifetime: one client sets 15 days after each refresh.
     "TOKEN_SECONDS": 15 * 24 * 3600,
     "CODE_SECONDS": 600,

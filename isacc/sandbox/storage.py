@@ -107,9 +107,12 @@ class Database(Store):
 
 
 class Account(Store):
-    """The account host's state: authorization codes, tokens, database sessions."""
+    """The account host's state: registered callbacks, authorization codes, tokens, database
+    sessions."""
 
     schema = """
+    CREATE TABLE IF NOT EXISTS redirect_uri (
+        client_id TEXT NOT NULL, uri TEXT NOT NULL, PRIMARY KEY (client_id, uri));
     CREATE TABLE IF NOT EXISTS code (
         code TEXT PRIMARY KEY, redirect_uri TEXT, scope TEXT, expires REAL, used INTEGER);
     CREATE TABLE IF NOT EXISTS token (
@@ -122,6 +125,18 @@ class Account(Store):
         uuid TEXT PRIMARY KEY, database_id INTEGER, type TEXT, body TEXT, created REAL);
     CREATE TABLE IF NOT EXISTS delivery (uuid TEXT PRIMARY KEY, outcome TEXT, at REAL);
     """
+
+    def register_redirect_uri(self, client_id: str, uri: str) -> None:
+        self.run("INSERT OR IGNORE INTO redirect_uri (client_id, uri) VALUES (?, ?)",
+                 client_id, uri)
+
+    def redirect_uris(self, client_id: str) -> list[str]:
+        return [row["uri"] for row in self.query(
+            "SELECT uri FROM redirect_uri WHERE client_id = ? ORDER BY uri", client_id)]
+
+    def redirect_uri_registered(self, client_id: str, uri: str) -> bool:
+        return bool(self.query("SELECT 1 FROM redirect_uri WHERE client_id = ? AND uri = ?",
+                               client_id, uri))
 
 
 def open_all(data_dir: Path, clock: Clock) -> tuple[Account, dict[int, Database]]:

@@ -1,8 +1,10 @@
 """Driving the sandbox's sign-in as a person would, for tests, benchmarks and `make run`'s
-smoke checks: open the authorize URL, sign in, press Give Access, return where it redirects."""
+smoke checks: open the authorize URL, sign in, untick what the test says, press Give Access,
+return where it redirects."""
 
 import html
 import re
+from collections.abc import Iterable
 from urllib.parse import urljoin
 
 import requests
@@ -10,10 +12,12 @@ import requests
 from isacc.sandbox import settings
 
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+TICKED = re.compile(r'<input type="checkbox" name="approve" value="([^"]+)" checked>')
 
 
-def give_access(authorize_url: str, decision: str = "allow") -> str:
-    """The redirect_uri URL (with code and state, or error) the sandbox sends the user to."""
+def give_access(authorize_url: str, decision: str = "allow", untick: Iterable[str] = ()) -> str:
+    """The redirect_uri URL (with code and state, or error) the sandbox sends the user to;
+    `untick`: scopes the user unticks on the consent page before pressing the button."""
     browser = requests.Session()
     page = browser.get(authorize_url, timeout=10)
     page.raise_for_status()
@@ -25,8 +29,12 @@ def give_access(authorize_url: str, decision: str = "allow") -> str:
         })
         page.raise_for_status()
     form = {name: html.unescape(value) for name, value in HIDDEN.findall(page.text)}
+    unticked = set(untick)
+    approve = [html.unescape(scope) for scope in TICKED.findall(page.text)
+               if html.unescape(scope) not in unticked]
     answer = browser.post(urljoin(authorize_url, "/oauth/consent"), timeout=10,
-                          data={**form, "decision": decision}, allow_redirects=False)
+                          data={**form, "approve": approve, "decision": decision},
+                          allow_redirects=False)
     if answer.status_code != 302:
         raise RuntimeError(f"the sandbox did not redirect after consent: {answer.status_code}")
     return answer.headers["Location"]

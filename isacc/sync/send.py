@@ -14,6 +14,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import update
 
+from isacc.accurate import scopes
 from isacc.accurate.client import AccurateClient, backoff
 from isacc.accurate.errors import (
     DUPLICATE_NUMBER,
@@ -236,6 +237,11 @@ def send(store: Store, client: AccurateClient, batch: list[SyncActivity], worker
          lease: Lease, build: Callable[[SyncActivity], dict | None]) -> Pass:
     """Send one claimed batch of one kind; returns the pass (`stop`: the lane should stop)."""
     current = Pass(store, client, batch, worker, lease)
+    unapproved = scopes.missing_for(store.accurate, current.module)
+    if unapproved:
+        # Accurate would refuse it: the rows wait for the owner, and nothing is sent.
+        current.settle_error(scopes.not_approved(unapproved), batch, sent=False)
+        return current
     build_payloads(current, batch, build)
     if not current.pending:
         return current

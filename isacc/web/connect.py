@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from isacc.access import ALLOWED_ROLES, Rule, allow, can_see_store
-from isacc.accurate import account, connection, oauth
+from isacc.accurate import account, connection, oauth, scopes
 from isacc.accurate.errors import AccurateError
 from isacc.extensions import db
 from isacc.models import Store
@@ -20,7 +20,8 @@ STATE_KEY = "accurate_oauth"
 @allow(Rule.STORE_VIEW)
 def show(store_id):
     can_manage = current_user.role in ALLOWED_ROLES[Rule.STORE_MANAGE]
-    return page("connect.html", connection=g.store.accurate, can_manage=can_manage)
+    return page("connect.html", connection=g.store.accurate, can_manage=can_manage,
+                missing=scopes.missing(g.store.accurate))
 
 
 @bp.route("/stores/<int:store_id>/connect/start", methods=["POST"])
@@ -57,7 +58,11 @@ def callback():
     except AccurateError as error:
         flash(error.told(), "error")
         return go(back)
-    connection.save_token(store, token)
+    missing = scopes.missing(connection.save_token(store, token))
+    if missing:
+        flash(_("Accurate did not approve every permission isacc asked for (%(scopes)s): the "
+                "documents that need them wait until you connect again with every permission "
+                "ticked.", scopes=", ".join(missing)), "error")
     return go(url_for("connect.database", store_id=store_id))
 
 

@@ -18,9 +18,10 @@ def sandbox_config(sandbox) -> dict:
             "ACCURATE_CLIENT_SECRET": "isacc-sandbox-secret"}
 
 
-def grant(config) -> oauth.Token:
+def grant(config, untick=()) -> oauth.Token:
+    """Sign in and Give Access, leaving the scopes `untick` unticked on the consent page."""
     url, state = oauth.authorization_url(config, REDIRECT)
-    back = parse_qs(urlsplit(give_access(url)).query)
+    back = parse_qs(urlsplit(give_access(url, untick=untick)).query)
     assert back["state"] == [state]
     return oauth.exchange_code(config, REDIRECT, back["code"][0])
 

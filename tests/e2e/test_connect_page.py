@@ -13,6 +13,8 @@ OWNER_EMAIL, OWNER_PASSWORD = DEMO_LOGINS[0][:2]
 
 def test_owner_connects_accurate_through_the_consent_page(app, live_server, sandbox, page):
     app.config.update(sandbox_config(sandbox))
+    # This server's port is new each run: register its callback, as a developer would.
+    sandbox.admin("redirect-uris", {"uri": f"{live_server}/connect/callback"})
     store = build_demo()
     sign_in(page, live_server, OWNER_EMAIL, OWNER_PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Connect",

@@ -3,20 +3,16 @@ pinned by the behaviour that must hold, against the real sandbox and the real Re
 
 import threading
 import time
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
 from flask import current_app
 
-from isacc.accurate import connection, oauth
 from isacc.accurate.client import AccurateClient
 from isacc.extensions import db
 from isacc.models import Status, SyncActivity
-from isacc.sandbox.testing import give_access
 from isacc.sync import engine, lanes, plan
 from isacc.sync.engine import run_lane
 from isacc.sync.refresh import refresh
-from tests.accurate.conftest import DATABASE, REDIRECT
 from tests.sync.conftest import T0
 
 
@@ -97,20 +93,12 @@ def test_a_retry_with_an_unknown_outcome_does_not_adopt_a_persons_document(shop)
 
 # ---- 2. every error lands in exactly one outcome ----------------------------------------------
 
-def _grant_without(config, missing: str) -> oauth.Token:
-    url, _state = oauth.authorization_url(config, REDIRECT)
-    parts = urlsplit(url)
-    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-    query["scope"] = " ".join(s for s in query["scope"].split() if s != missing)
-    back = parse_qs(urlsplit(give_access(urlunsplit(parts._replace(query=urlencode(query)))))
-                    .query)
-    return oauth.exchange_code(config, REDIRECT, back["code"][0])
-
-
 def test_a_whole_batch_refused_for_a_missing_scope_waits_for_the_owner(shop):
-    connection.save_token(shop.store, _grant_without(current_app.config, "sales_invoice_save"))
-    connection.choose_database(shop.store, DATABASE, "Kopi Nusantara")
+    # Accurate refuses although the owner approved everything (say, a permission withdrawn
+    # in Accurate since): a 403 for the whole bulk-save.
     ids = [shop.order(f"S-{n}", payments=[])[0] for n in range(3)]
+    shop.sandbox.admin("faults", {"refuse_module": "sales-invoice", "refuse_status": 403,
+                                  "refuse_count": 1})
     run_lane(*_lane(shop, ids[0]))  # must not raise
     for activity_id in ids:
         row = shop.activity(activity_id)
