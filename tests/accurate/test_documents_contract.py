@@ -105,7 +105,8 @@ def test_list_pages_fields_and_filters(client):
                                    "transDate": TODAY}
                                   for i in range(45)])
     rows = list(client.list("customer", fields="customerNo,name",
-                            filters={"filter.no.op": "CONTAIN", "filter.no.val": "P-"}, page_size=20))
+                            filters={"filter.no.op": "CONTAIN", "filter.no.val": "P-"},
+                            page_size=20))
     assert len(rows) == 45 and set(rows[0]) == {"customerNo", "name"}
     only_ids = client.call("customer", "list", params={"sp.pageSize": 5})
     assert all(set(row) == {"id"} for row in only_ids["d"])

@@ -32,7 +32,8 @@ def connect(store, sandbox) -> None:
     current_app.config.update(sandbox_config(sandbox))
     connection.save_token(store, grant(current_app.config))
     connection.choose_database(store, DATABASE, "Kopi Nusantara")
-    connection.client_for(store).save("item", {"no": "K-1", "name": "Arabika Gayo", "itemType": "INVENTORY"})
+    connection.client_for(store).save("item", {"no": "K-1", "name": "Arabika Gayo",
+                                               "itemType": "INVENTORY"})
 
 
 @pytest.fixture
