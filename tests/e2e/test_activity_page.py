@@ -137,7 +137,7 @@ def test_refresh_turns_a_failed_row_pending_then_success_once_the_cause_is_fixed
     # The owner adds the item in Accurate; the worker sends the invoice.
     shop.accurate.save("item", {"no": "NEW-77", "name": "Baru", "itemType": "INVENTORY",
                                 "detailOpenBalance": [
-                                    {"quantity": 5, "unitCost": 1, "warehouseName": "Gudang Kemang"}]})
+        {"quantity": 5, "unitCost": 1, "warehouseName": "Gudang Kemang"}]})
     shop.drain()
     assert shop.activity(invoice_id).status == Status.SUCCESS
     expect(row).to_have_attribute("data-status", "success")

@@ -77,8 +77,8 @@ def setup_shop(client, sandbox):
     for sku in ("K-1", "R-1"):
         accurate.save("item", {"no": sku, "name": sku, "itemType": "INVENTORY",
                                "detailOpenBalance": [
-                                   {"quantity": 100000, "unitCost": 9000, "warehouseName": "Gudang Kemang"},
-                                   {"quantity": 100000, "unitCost": 9000, "warehouseName": "Gudang Senopati"}]})
+            {"quantity": 100000, "unitCost": 9000, "warehouseName": "Gudang Kemang"},
+            {"quantity": 100000, "unitCost": 9000, "warehouseName": "Gudang Senopati"}]})
     return store
 
 

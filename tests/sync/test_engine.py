@@ -58,7 +58,7 @@ def test_transfer_in_waits_for_its_transfer_out_then_both_go_in_order(shop):
     # The owner adds the item in Accurate and refreshes the failed transfer out.
     shop.accurate.save("item", {"no": "NEW-1", "name": "Baru", "itemType": "INVENTORY",
                                 "detailOpenBalance": [
-                                    {"quantity": 10, "unitCost": 1, "warehouseName": "Gudang Kemang"}]})
+        {"quantity": 10, "unitCost": 1, "warehouseName": "Gudang Kemang"}]})
     refresh(shop.store, [out_id])
     db.session.commit()
     shop.drain()
@@ -92,7 +92,7 @@ def test_a_stock_opname_waits_for_an_earlier_failed_movement_of_its_outlet(shop)
     assert opname.status == Status.PENDING and opname.waits_for_id == invoice_id
     shop.accurate.save("item", {"no": "GONE-2", "name": "Kembali", "itemType": "INVENTORY",
                                 "detailOpenBalance": [
-                                    {"quantity": 5, "unitCost": 1, "warehouseName": "Gudang Kemang"}]})
+        {"quantity": 5, "unitCost": 1, "warehouseName": "Gudang Kemang"}]})
     refresh(shop.store, [invoice_id])
     db.session.commit()
     shop.drain()
