@@ -17,6 +17,8 @@ def test_connect_then_map_an_outlet_from_live_lists_add_a_warehouse_and_activate
 
     for config in (app.config, current_app.config):
         config.update(sandbox_config(sandbox))
+    # This server's port is new each run: register its callback, as a developer would.
+    sandbox.admin("redirect-uris", {"uri": f"{live_server}/connect/callback"})
     store = build_demo()
     dago = db.session.scalar(select(Outlet).where(Outlet.name == "Bandung Dago"))
     sign_in(page, live_server, OWNER_EMAIL, OWNER_PASSWORD)
