@@ -219,7 +219,7 @@ def post_event(client, store: Store, path: str, payload: dict, *, timestamp: int
 class SandboxServer:
     """The Accurate sandbox on a free local port, over real HTTP."""
 
-    def __init__(self, data_dir, config=None):
+    def __init__(self, data_dir, config=None, create=None):
         import threading
 
         from werkzeug.serving import make_server
@@ -227,7 +227,8 @@ class SandboxServer:
         from isacc.sandbox import create_sandbox_app
 
         self.data_dir = data_dir
-        self.app = create_sandbox_app({"DATA_DIR": str(data_dir), **(config or {})})
+        self.app = (create or create_sandbox_app)({"DATA_DIR": str(data_dir),
+                                                   **(config or {})})
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -253,5 +254,21 @@ class SandboxServer:
 @pytest.fixture
 def sandbox(tmp_path):
     server = SandboxServer(tmp_path / "sandbox")
+    yield server
+    server.stop()
+
+
+class IsellerSandbox(SandboxServer):
+    """The iSeller sandbox on a free local port, over real HTTP."""
+
+    def __init__(self, data_dir, config=None):
+        from isacc.isellersandbox import create_iseller_sandbox_app
+
+        super().__init__(data_dir, config, create=create_iseller_sandbox_app)
+
+
+@pytest.fixture
+def iseller(tmp_path):
+    server = IsellerSandbox(tmp_path / "iseller")
     yield server
     server.stop()

@@ -10,9 +10,10 @@ import pytest
 import requests
 
 from isacc.isellersandbox.settings import DEFAULTS, OUTLETS
-from tests.iseller.conftest import REDIRECT, IsellerSandbox
+from tests.conftest import IsellerSandbox
 
 CLIENT = {"client_id": DEFAULTS["CLIENT_ID"], "client_secret": DEFAULTS["CLIENT_SECRET"]}
+REDIRECT = DEFAULTS["REDIRECT_URIS"][0]
 TIMESPAN = re.compile(r"^\d{2}:\d{2}:\d{2}\.\d{7}$")
 
 
