@@ -54,6 +54,11 @@ def load(overrides: dict | None = None) -> dict:
         "ACCURATE_ACCOUNT_URL": env("ACCURATE_ACCOUNT_URL", "http://127.0.0.1:5100"),
         "ACCURATE_CLIENT_ID": env("ACCURATE_CLIENT_ID", "isacc-sandbox"),
         "ACCURATE_CLIENT_SECRET": env("ACCURATE_CLIENT_SECRET", "isacc-sandbox-secret"),
+        # iSeller's OAuth host (https://isellershop.com) and the app registered with iSeller;
+        # the defaults are the iSeller sandbox's.
+        "ISELLER_OAUTH_URL": env("ISELLER_OAUTH_URL", "http://127.0.0.1:5200"),
+        "ISELLER_CLIENT_ID": env("ISELLER_CLIENT_ID", "15acc0de15acc0de15acc0de15acc0de"),
+        "ISELLER_CLIENT_SECRET": env("ISELLER_CLIENT_SECRET", "secret-isacc-sandbox"),
         # How long a worker's claim on a row, and its hold on a lane, last without renewal:
         # the time a killed worker's work waits before another worker takes it over.
         "CLAIM_SECONDS": int(env("ISACC_CLAIM_SECONDS", "300")),

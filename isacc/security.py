@@ -10,8 +10,9 @@ HTMX_CDN = "https://unpkg.com/htmx.org@2.0.11/dist/htmx.min.js"
 
 
 @lru_cache(maxsize=8)
-def content_security_policy(accurate_account_url: str) -> str:
-    accurate = "{0.scheme}://{0.netloc}".format(urlsplit(accurate_account_url))
+def content_security_policy(accurate_account_url: str, iseller_oauth_url: str) -> str:
+    accurate, iseller = ("{0.scheme}://{0.netloc}".format(urlsplit(url))
+                         for url in (accurate_account_url, iseller_oauth_url))
     return "; ".join([
         "default-src 'self'",
         # The exact CDN file (its integrity is checked by SRI too), never the whole host.
@@ -22,8 +23,9 @@ def content_security_policy(accurate_account_url: str) -> str:
         "object-src 'none'",
         "base-uri 'none'",
         "frame-ancestors 'none'",
-        # "Connect to Accurate" posts here and is redirected to Accurate's sign-in page.
-        f"form-action 'self' {accurate}",
+        # "Connect to Accurate" and "Connect to iSeller" post here and are redirected to
+        # Accurate's and iSeller's sign-in pages.
+        f"form-action 'self' {accurate} {iseller}",
     ])
 
 
@@ -33,9 +35,10 @@ def install(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        # Read per answer: the Accurate host is configuration and may change at run time.
-        headers.setdefault("Content-Security-Policy",
-                           content_security_policy(current_app.config["ACCURATE_ACCOUNT_URL"]))
+        # Read per answer: the OAuth hosts are configuration and may change at run time.
+        config = current_app.config
+        headers.setdefault("Content-Security-Policy", content_security_policy(
+            config["ACCURATE_ACCOUNT_URL"], config["ISELLER_OAUTH_URL"]))
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")

@@ -63,6 +63,7 @@ class Store(db.Model):
 
     outlets = relationship("Outlet", back_populates="store", order_by="Outlet.name")
     accurate = relationship("AccurateConnection", back_populates="store", uselist=False)
+    iseller = relationship("IsellerConnection", back_populates="store", uselist=False)
 
     @validates("webhook_token")
     def _digest_webhook_token(self, key, token: str) -> str:

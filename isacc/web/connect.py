@@ -8,12 +8,15 @@ from isacc.access import ALLOWED_ROLES, Rule, allow, can_see_store
 from isacc.accurate import account, connection, oauth, scopes
 from isacc.accurate.errors import AccurateError
 from isacc.extensions import db
+from isacc.iseller import connection as iseller_connection
+from isacc.iseller import oauth as iseller_oauth
 from isacc.models import Store
 from isacc.sync import lanes
 from isacc.web.pages import go, page
 
 bp = Blueprint("connect", __name__)
 STATE_KEY = "accurate_oauth"
+ISELLER_STATE_KEY = "iseller_oauth"
 
 
 @bp.route("/stores/<int:store_id>/connect/")
@@ -21,7 +24,7 @@ STATE_KEY = "accurate_oauth"
 def show(store_id):
     can_manage = current_user.role in ALLOWED_ROLES[Rule.STORE_MANAGE]
     return page("connect.html", connection=g.store.accurate, can_manage=can_manage,
-                missing=scopes.missing(g.store.accurate))
+                missing=scopes.missing(g.store.accurate), iseller=g.store.iseller)
 
 
 @bp.route("/stores/<int:store_id>/connect/start", methods=["POST"])
@@ -34,18 +37,27 @@ def start(store_id):
     return go(target)
 
 
+def _returned(key: str) -> dict | None:
+    """The store an OAuth sign-in that comes back to isacc was started for, if it was started
+    in this browser session (its state matches) by someone who may still manage the store."""
+    expected = session.pop(key, None)
+    if not expected or request.args.get("state") != expected["state"]:
+        return None
+    if not can_see_store(current_user, expected["store_id"]) or \
+            current_user.role not in ALLOWED_ROLES[Rule.STORE_MANAGE]:
+        abort(404)
+    return expected
+
+
 @bp.route("/connect/callback")
 @allow(Rule.SIGNED_IN)
 def callback():
-    expected = session.pop(STATE_KEY, None)
-    if not expected or request.args.get("state") != expected["state"]:
+    expected = _returned(STATE_KEY)
+    if expected is None:
         flash(_("That Accurate sign-in did not start here (or it was already used). "
                 "Click Connect to Accurate to try again."), "error")
         return go(url_for("stores.home"))
     store_id = expected["store_id"]
-    if not can_see_store(current_user, store_id) or \
-            current_user.role not in ALLOWED_ROLES[Rule.STORE_MANAGE]:
-        abort(404)
     back = url_for("connect.show", store_id=store_id)
     if request.args.get("error"):
         flash(_("Accurate access was not given, so nothing changed. Click Connect to Accurate "
@@ -103,4 +115,48 @@ def disconnect(store_id):
     connection.disconnect(g.store)
     flash(_("Disconnected from Accurate: isacc forgot its access and sends nothing until you "
             "connect again."), "info")
+    return go(url_for("connect.show", store_id=store_id))
+
+
+@bp.route("/stores/<int:store_id>/connect/iseller/start", methods=["POST"])
+@allow(Rule.STORE_MANAGE)
+def iseller_start(store_id):
+    redirect_uri = url_for("connect.iseller_callback", _external=True)
+    target, state = iseller_oauth.authorization_url(current_app.config, redirect_uri)
+    session[ISELLER_STATE_KEY] = {"state": state, "store_id": store_id,
+                                  "redirect_uri": redirect_uri}
+    return go(target)
+
+
+@bp.route("/connect/iseller/callback")
+@allow(Rule.SIGNED_IN)
+def iseller_callback():
+    expected = _returned(ISELLER_STATE_KEY)
+    if expected is None:
+        flash(_("That iSeller sign-in did not start here (or it was already used). "
+                "Click Connect to iSeller to try again."), "error")
+        return go(url_for("stores.home"))
+    store_id = expected["store_id"]
+    back = url_for("connect.show", store_id=store_id)
+    if request.args.get("error"):
+        flash(_("iSeller access was not granted, so nothing changed. Click Connect to iSeller "
+                "and choose Grant to connect."), "error")
+        return go(back)
+    try:
+        grant = iseller_oauth.exchange_code(current_app.config, expected["redirect_uri"],
+                                            request.args.get("code", ""))
+        link = iseller_connection.save_grant(db.get_or_404(Store, store_id), grant)
+    except AccurateError as error:
+        flash(error.told(), "error")
+        return go(back)
+    flash(_("Connected to iSeller store %(name)s.", name=link.store_name or link.api_host),
+          "info")
+    return go(back)
+
+
+@bp.route("/stores/<int:store_id>/connect/iseller/disconnect", methods=["POST"])
+@allow(Rule.STORE_MANAGE)
+def iseller_disconnect(store_id):
+    iseller_connection.disconnect(g.store)
+    flash(_("Disconnected from iSeller: isacc forgot its access to the store."), "info")
     return go(url_for("connect.show", store_id=store_id))

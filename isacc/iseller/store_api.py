@@ -1,0 +1,45 @@
+"""Calls to a store's Public API v2 [C, b]: bearer token, iSeller's envelope (a business error
+is HTTP 200 with status false [C, 0.11]), errors as isacc's outcome values."""
+
+import requests
+
+from isacc.accurate.errors import FinalError, ReconnectRequired, RetryableError
+from isacc.reasons import say
+
+TIMEOUT = (5, 30)
+
+
+def call(api_host: str, access_token: str, endpoint: str, body: dict | None = None) -> dict:
+    """POST /api/v2/<endpoint> (form body [C, 0.5]); the answer's fields, envelope checked."""
+    try:
+        answer = requests.post(f"{api_host.rstrip('/')}/api/v2/{endpoint}", data=body or {},
+                               headers={"Authorization": f"Bearer {access_token}"},
+                               timeout=TIMEOUT)
+    except requests.RequestException as error:
+        raise RetryableError(say("iSeller could not be reached.")) from error
+    if answer.status_code in (401, 403):
+        raise ReconnectRequired(say("iSeller no longer accepts isacc's access."),
+                                say("Connect to iSeller again from the Connect page."))
+    if answer.status_code == 429 or answer.status_code >= 500:
+        raise RetryableError(say("iSeller had a problem (HTTP %(status)s).",
+                                 status=answer.status_code), status=answer.status_code)
+    try:
+        fields = answer.json()
+    except ValueError:
+        fields = None
+    if not isinstance(fields, dict) or "status" not in fields:
+        raise RetryableError(say("iSeller gave an answer isacc cannot read (HTTP %(status)s).",
+                                 status=answer.status_code), status=answer.status_code)
+    if fields["status"] is not True:
+        raise FinalError(say("iSeller says: %(message)s",
+                             message=fields.get("error_message") or "?"),
+                         say("Check the store in iSeller, then try again."))
+    return fields
+
+
+def store_info(api_host: str, access_token: str) -> dict:
+    """[C, b.7] the store, its active outlets and its active payment types."""
+    info = call(api_host, access_token, "GetStoreInfo").get("store_info")
+    if not isinstance(info, dict):
+        raise RetryableError(say("iSeller's store details came without the store."))
+    return info
