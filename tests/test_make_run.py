@@ -20,6 +20,22 @@ from isacc.sandbox.__main__ import arguments
 from isacc.sandbox.settings import WEBHOOK_URL_ENV
 from tests.conftest import REDIS_TEST_URL
 
+# The launcher prints its banner before `flask run` has imported the app and bound its port; on a
+# loaded machine (two cores shared with other suites) that alone has taken over ten seconds.
+STARTUP_SECONDS = 60
+
+
+def answer_within(session, url, seconds):
+    """The first answer `url` gives within `seconds`, polling while nothing listens yet."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return session.get(url, timeout=5)
+        except (requests.ConnectionError, requests.Timeout):
+            if time.monotonic() > deadline:
+                pytest.fail(f"nothing answered at {url} within {seconds} s")
+            time.sleep(0.2)
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -53,12 +69,7 @@ def test_launcher_serves_login_and_the_printed_owner_login_reaches_the_overview(
         assert owner, output
         base = f"http://127.0.0.1:{port}"
         session = requests.Session()
-        for _ in range(100):
-            try:
-                login_page = session.get(f"{base}/login", timeout=2)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+        login_page = answer_within(session, f"{base}/login", STARTUP_SECONDS)
         assert login_page.status_code == 200 and "Sign in" in login_page.text
         token = re.search(r'name="csrf-token" content="([^"]+)"', login_page.text).group(1)
         overview = session.post(f"{base}/login", timeout=5, data={
@@ -69,14 +80,8 @@ def test_launcher_serves_login_and_the_printed_owner_login_reaches_the_overview(
         assert (tmp_path / "isacc.sqlite3").exists()
         # The Accurate sandbox runs beside it, where isacc is configured to find Accurate.
         assert f"Accurate sandbox at {sandbox}" in output
-        for _ in range(100):
-            try:
-                assert requests.get(f"{sandbox}/sandbox/admin/stats", timeout=2).ok
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the sandbox did not start")
+        assert answer_within(requests.Session(), f"{sandbox}/sandbox/admin/stats",
+                             STARTUP_SECONDS).ok
         # Its books already hold the demo's items, so connecting shows sales going through.
         assert "KN-0001" in requests.get(f"{sandbox}/sandbox/db/101", timeout=5).text
         launcher.send_signal(signal.SIGTERM)
