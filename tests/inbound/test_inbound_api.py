@@ -1,5 +1,7 @@
 """The signed inbound API: what it stores, what it refuses, and that a refusal stores nothing."""
 
+import hashlib
+import hmac
 import json
 import time
 from datetime import UTC, datetime, timedelta
@@ -207,6 +209,53 @@ def test_bad_signature_stale_timestamp_unknown_store_and_replay_are_refused(clie
     assert client.post("/api/v1/sales-orders", data=body, headers=headers).status_code == 202
     replay = client.post("/api/v1/sales-orders", data=body, headers=headers)
     assert replay.status_code == 401 and "replay" in replay.get_json()["error"]
+
+
+def signed_by_hand(store, body: bytes, timestamp: str) -> dict:
+    """Headers as an integrator writes them from the documentation, not from isacc's code."""
+    mac = hmac.new(store.inbound_key.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return {"X-Isacc-Store": store.iseller_id, "X-Isacc-Timestamp": timestamp,
+            "X-Isacc-Signature": f"sha256={mac.hexdigest()}", "Content-Type": "application/json"}
+
+
+def test_an_event_signed_by_hand_from_the_documentation_is_accepted(client, store, outlet):
+    body = json.dumps({"event_id": "e-1", "order": order()}).encode()
+    answer = client.post("/api/v1/sales-orders", data=body,
+                         headers=signed_by_hand(store, body, str(int(time.time()))))
+    assert answer.status_code == 202, answer.get_json()
+    assert count(SalesOrder) == 1
+
+
+@pytest.mark.parametrize("dropped", ["X-Isacc-Timestamp", "X-Isacc-Signature"])
+def test_only_one_of_the_two_signing_headers_is_a_401_naming_both(client, store, outlet, dropped):
+    body = json.dumps({"event_id": "e-1", "order": order()}).encode()
+    headers = signed_by_hand(store, body, str(int(time.time())))
+    del headers[dropped]
+    answer = client.post("/api/v1/sales-orders", data=body, headers=headers)
+    assert answer.status_code == 401
+    assert answer.get_json()["error"] == ("X-Isacc-Timestamp and X-Isacc-Signature headers are "
+                                          "required")
+    assert count(SalesOrder) == 0
+
+
+@pytest.mark.parametrize("timestamp", ["now", "1790000000.0", "1e9"])
+def test_a_timestamp_that_is_not_unix_seconds_is_a_401(client, store, outlet, timestamp):
+    body = json.dumps({"event_id": "e-1", "order": order()}).encode()
+    headers = signed_by_hand(store, body, str(int(time.time())))
+    headers["X-Isacc-Timestamp"] = timestamp
+    answer = client.post("/api/v1/sales-orders", data=body, headers=headers)
+    assert answer.status_code == 401
+    assert answer.get_json()["error"] == "X-Isacc-Timestamp must be Unix seconds"
+    assert count(SalesOrder) == 0
+
+
+def test_a_timestamp_301_seconds_ahead_is_refused(client, store, outlet):
+    body = json.dumps({"event_id": "e-1", "order": order()}).encode()
+    ahead = str(int(time.time()) + signing.WINDOW_SECONDS + 1)
+    answer = client.post("/api/v1/sales-orders", data=body,
+                         headers=signed_by_hand(store, body, ahead))
+    assert answer.status_code == 401 and "seconds from now" in answer.get_json()["error"]
+    assert count(SalesOrder) == 0
 
 
 def test_a_rotated_key_keeps_working_for_its_grace_period(client, store, outlet):
