@@ -34,28 +34,6 @@ def hammer(prefix: str, seconds: float, out) -> None:
             time.sleep(0.01)
 
 
-def test_four_processes_together_keep_to_eight_a_window_and_reach_it(redis_client, prefix):
-    limits = Limits()
-    queue = multiprocessing.Queue()
-    workers = [multiprocessing.Process(target=hammer, args=(prefix, 3.0, queue))
-               for _ in range(4)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=30)
-    stamps = sorted(queue.get() for _ in range(queue.qsize()))
-    # Accurate counts a second; the limiter's window is 100 ms longer, so a stamp read a
-    # little after its slot was taken still lands in the right second.
-    for i, start in enumerate(stamps):
-        in_second = [t for t in stamps[i:] if t < start + 1000]
-        assert len(in_second) <= limits.rate, (start, in_second)
-    # ...and the limit is used, not just respected: eight in each window of the run's three
-    # (at 0, 1.1 and 2.2 s); a limiter at half that rate gets at most 16.
-    assert len(stamps) >= 3 * limits.rate - 2, stamps
-    first_window = [t for t in stamps if t < stamps[0] + limits.window_ms]
-    assert len(first_window) == limits.rate
-
-
 def test_no_more_than_eight_requests_in_flight(redis_client, prefix):
     limiter = SharedLimiter(redis_client, Limits(rate=1000, window_ms=1000), prefix=prefix)
     lock = threading.Lock()
@@ -165,3 +143,25 @@ def test_databases_do_not_share_a_limit(redis_client, prefix):
         started = time.monotonic()
         with limiter.slot("db-2"):
             assert time.monotonic() - started < 0.1
+
+
+def test_four_processes_together_keep_to_eight_a_window_and_reach_it(redis_client, prefix):
+    limits = Limits()
+    queue = multiprocessing.Queue()
+    workers = [multiprocessing.Process(target=hammer, args=(prefix, 3.0, queue))
+               for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+    stamps = sorted(queue.get() for _ in range(queue.qsize()))
+    # Accurate counts a second; the limiter's window is 100 ms longer, so a stamp read a
+    # little after its slot was taken still lands in the right second.
+    for i, start in enumerate(stamps):
+        in_second = [t for t in stamps[i:] if t < start + 1000]
+        assert len(in_second) <= limits.rate, (start, in_second)
+    # ...and the limit is used, not just respected: eight in each window of the run's three
+    # (at 0, 1.1 and 2.2 s); a limiter at half that rate gets at most 16.
+    assert len(stamps) >= 3 * limits.rate - 2, stamps
+    first_window = [t for t in stamps if t < stamps[0] + limits.window_ms]
+    assert len(first_window) == limits.rate
