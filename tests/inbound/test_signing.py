@@ -4,9 +4,10 @@ sender outside isacc, reading only the API's documentation, would compute."""
 import hashlib
 import hmac
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from freezegun import freeze_time
 
 from isacc.inbound import signing
 from isacc.models import Store
@@ -112,6 +113,15 @@ def test_the_previous_key_signs_only_until_its_grace_ends():
     check(shop(previous_inbound_key="kunci-lama",
                previous_key_valid_until=utcnow() + timedelta(minutes=1)),
           str(NOW), by_hand("kunci-rahasia", str(NOW), BODY))
+
+
+def test_the_previous_key_stops_signing_at_the_moment_its_grace_ends():
+    with freeze_time(datetime.fromtimestamp(NOW, UTC)):  # time.time() stays NOW too
+        store = shop(previous_inbound_key="kunci-lama", previous_key_valid_until=utcnow())
+        with pytest.raises(signing.SignatureError, match="does not match"):
+            check(store, str(NOW), by_hand("kunci-lama", str(NOW), BODY))
+        store.previous_key_valid_until = utcnow() + timedelta(microseconds=1)
+        check(store, str(NOW), by_hand("kunci-lama", str(NOW), BODY))
 
 
 def test_a_rotation_keeps_the_old_key_for_a_day():
