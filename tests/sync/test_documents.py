@@ -368,6 +368,7 @@ def test_an_order_discount_is_the_invoices_cash_discount(store):
     (2, 25000, 1000, 5000, (27500, 1000)),
     (1, 15000, 0, 0, (15000, 0)),
     (4, 999, 7, 0, (999, 7)),
+    (3, 0, 0, 1, (1, 2)),  # tax alone on a free item: 3 x 1 - 2 = 1
 ])
 def test_a_line_with_tax_is_whole_rupiah_and_totals_the_till(quantity, price, discount, tax,
                                                              expected):
@@ -407,3 +408,39 @@ def test_isaccs_marker_is_written_after_isellers_text_and_found_only_for_its_act
     long = {"description": "x" * 500}
     documents.mark("sales-invoice", long, 1)
     assert long["description"] == "x" * 200 + " [isacc 1]"
+
+
+def read_back(text: str) -> str:
+    """`text` as a new string object, as a value read from the database is (a literal in a
+    test is interned: the same object as isacc's own constant)."""
+    return "".join(list(text))
+
+
+def test_payment_methods_read_from_the_database_find_their_accounts(store):
+    outlet = mapped_outlet()
+    for account in outlet.mapping.payment_accounts:
+        account.payment_method = read_back(account.payment_method)
+    order = an_order(outlet)
+    isellerpay = SalesPayment(method=read_back("isellerpay"), amount=Decimal(100),
+                              mdr_fee=Decimal(1), paid_at=LATE_EVENING, order=order)
+    assert documents.sales_receipt(store, isellerpay, "INV-7-1", "INV-7")["bankNo"] == "1-10103"
+    card = SalesPayment(method=read_back("card"), amount=Decimal(100), mdr_fee=Decimal(0),
+                        paid_at=LATE_EVENING, order=order)
+    assert documents.sales_receipt(store, card, "INV-7-2", "INV-7")["bankNo"] == "1-10101"
+    record = Deposit(outlet=outlet, direction=DepositDirection.IN, amount=Decimal(1),
+                     deposited_at=LATE_EVENING)
+    assert documents.deposit(store, record, "DEP-1")["bankNo"] == "1-10001"
+
+
+def test_fractional_changes_keep_their_direction_and_amounts_keep_six_decimals(store):
+    adjustment = StockAdjustment(number="ADJ-1", outlet=mapped_outlet(),
+                                 adjusted_at=LATE_EVENING, lines=[
+        StockAdjustmentLine(sku="G-1", quantity_change=Decimal("-0.5"), unit_cost=Decimal(1)),
+        StockAdjustmentLine(sku="G-2", quantity_change=Decimal("0.5"), unit_cost=Decimal(1)),
+        StockAdjustmentLine(sku="G-3", quantity_change=Decimal("1.2345678"),
+                            unit_cost=Decimal("0.1234567"))])
+    payload = documents.stock_adjustment(store, adjustment, "ADJ-1-ADJ")
+    assert [(d["itemAdjustmentType"], d["quantity"], d["unitCost"])
+            for d in payload["detailItem"]] == [
+        ("ADJUSTMENT_OUT", 0.5, 0), ("ADJUSTMENT_IN", 0.5, 1.0),
+        ("ADJUSTMENT_IN", 1.234568, 0.123457)]
