@@ -10,16 +10,25 @@ survivors its config names with a reason, and every other survivor's diff.
 
 import argparse
 import ast
+import contextlib
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import tomllib
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import redis
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+# tests/conftest.py's claim on a test Redis database (importing it would make one at once).
+REDIS_HOST_URL = "redis://127.0.0.1:6379"
+TEST_REDIS_DATABASES = range(10, 16)
+CLAIM = "isacc-tests:redis-db:{}"
 
 
 def work_tree_copy(into: Path) -> Path:
@@ -38,9 +47,28 @@ def work_tree_copy(into: Path) -> Path:
     return into
 
 
-def cosmic_ray(*args, cwd: Path) -> subprocess.CompletedProcess:
+@contextlib.contextmanager
+def test_redis():
+    """A test Redis database held for a whole module's run, claimed as tests/conftest.py
+    claims one (so no other run takes it meanwhile). Each test run would otherwise claim its
+    own, and one killed at cosmic-ray's time-out never lets go: the databases would run out,
+    and every later run stop at once, a failure counted as a killed mutant."""
+    claims, token = redis.Redis.from_url(f"{REDIS_HOST_URL}/0"), uuid.uuid4().hex
+    free = next((n for n in TEST_REDIS_DATABASES
+                 if claims.set(CLAIM.format(n), token, nx=True, ex=6 * 3600)), None)
+    if free is None:
+        raise SystemExit("every test Redis database (10-15) is claimed by another run")
+    try:
+        yield f"{REDIS_HOST_URL}/{free}"
+    finally:
+        if claims.get(CLAIM.format(free)) == token.encode():
+            claims.delete(CLAIM.format(free))
+
+
+def cosmic_ray(*args, cwd: Path, redis_url: str) -> subprocess.CompletedProcess:
     command = [str(ROOT / ".venv/bin/cosmic-ray"), *args]
-    return subprocess.run(command, cwd=cwd, text=True, capture_output=True)  # noqa: S603
+    return subprocess.run(command, cwd=cwd, text=True, capture_output=True,  # noqa: S603
+                          env={**os.environ, "ISACC_TEST_REDIS_URL": redis_url})
 
 
 def annotation_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -88,13 +116,14 @@ def run_module(name: str) -> tuple[str, float | None]:
     config = tomllib.loads(config_path.read_text())
     module = config["cosmic-ray"]["module-path"]
     equivalent = config.get("isacc", {}).get("equivalent", [])
-    with tempfile.TemporaryDirectory(prefix=f"isacc-mutation-{name}-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"isacc-mutation-{name}-") as tmp, \
+            test_redis() as redis_url:
         tree = work_tree_copy(Path(tmp))
         session = str(tree / "session.sqlite")
         skipped = 0
         for step in (["init", str(config_path), session], ["baseline", str(config_path)],
                      ["exec", str(config_path), session]):
-            done = cosmic_ray(*step, cwd=tree)
+            done = cosmic_ray(*step, cwd=tree, redis_url=redis_url)
             if done.returncode != 0:
                 return (f"== {module}: `cosmic-ray {step[0]}` failed (the unmutated tests must "
                         f"pass first)\n{done.stdout[-3000:]}{done.stderr[-3000:]}\n", None)

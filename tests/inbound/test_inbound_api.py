@@ -382,3 +382,16 @@ def test_opnames_adjustments_and_deposits_are_numbered_apart_in_their_outlets_la
         (ActivityKind.OTHER_DEPOSIT, "DEP-d-in", "DEP-d-in", outlet_id),
         (ActivityKind.OTHER_PAYMENT, "DEP-d-out", "DEP-d-out", outlet_id)]
     assert {a.source_at for a in planned} == {datetime(2026, 11, 24, 3, 15, tzinfo=UTC)}
+
+
+def test_each_pending_customer_has_its_own_activity_and_its_orders_wait_for_it(
+        client, store, outlet):
+    for n in (1, 2):
+        post_event(client, store, "customers", {"event_id": f"e-c{n}", "customer": {
+            "id": f"C-{n}", "name": f"Pelanggan {n}", "customer_code": f"CUST-{n}"}})
+        post_event(client, store, "sales-orders", {"event_id": f"e-{n}", "order": order(
+            f"INV-{n}", customer_id=f"C-{n}")})
+    first, second = activities_of(ActivityKind.CUSTOMER)
+    assert (first.accurate_number, second.accurate_number) == ("CUST-1", "CUST-2")
+    assert [i.waits_for_id for i in activities_of(ActivityKind.SALES_INVOICE)] == [
+        first.id, second.id]

@@ -148,3 +148,40 @@ def test_a_switch_to_shift_close_holds_only_what_an_open_shift_took(client, stor
         == {"INV-a-1": now, "DEP-d1": now, "INV-b-1": None, "DEP-d2": None, "INV-c-1": now}
     assert row("INV-b", ActivityKind.SALES_INVOICE).due_at is None
     assert row("INV-a", ActivityKind.SALES_INVOICE).due_at == now
+
+
+@freeze_time(NOW)
+def test_a_shift_close_releases_no_row_that_already_failed_or_went(client, store):
+    store.sync_mode = SyncMode.SHIFT_CLOSE
+    db.session.commit()
+    shift = {"id": "SH-1", "outlet_id": "OUT-1", "opened_at": NOW}
+    send(client, store, "shifts/open", "open-1", shift=shift)
+    for name in ("a", "b", "c"):
+        send_order(client, store, name, shift_id="SH-1")
+    failed = row("INV-a", ActivityKind.SALES_INVOICE)
+    failed.status = Status.FAILED  # refreshed by a person and failed again: no due time
+    row("INV-b", ActivityKind.SALES_INVOICE).status = Status.SUCCESS
+    db.session.commit()
+    answer = post_event(client, store, "shifts/close", {"event_id": "close-1", "shift": {
+        **shift, "closed_at": NOW}})
+    released = set(answer.get_json()["activities"])
+    assert released == {row(n).id for n in ("INV-a-1", "INV-b-1", "INV-c-1")} | {
+        row("INV-c", ActivityKind.SALES_INVOICE).id}
+    db.session.expire_all()
+    assert row("INV-a", ActivityKind.SALES_INVOICE).due_at is None
+
+
+@freeze_time(NOW)
+def test_closing_the_later_shift_first_keeps_the_earlier_shifts_deposits_held(client, store):
+    store.sync_mode = SyncMode.SHIFT_CLOSE
+    db.session.commit()
+    shift = {"outlet_id": "OUT-1", "opened_at": NOW}
+    for n in (1, 2):
+        send(client, store, "shifts/open", f"open-{n}", shift={"id": f"SH-{n}", **shift})
+        send(client, store, "deposits", f"e-d{n}", deposit={
+            "id": f"d{n}", "outlet_id": "OUT-1", "shift_id": f"SH-{n}", "direction": "out",
+            "amount": 1000, "deposited_at": NOW})
+    send(client, store, "shifts/close", "close-2", shift={"id": "SH-2", "closed_at": NOW,
+                                                         **shift})
+    db.session.expire_all()
+    assert (row("DEP-d1").due_at, row("DEP-d2").due_at) == (None, datetime.now(UTC))
