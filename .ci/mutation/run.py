@@ -144,7 +144,9 @@ def run_module(name: str) -> tuple[str, float | None]:
             [mutation] = item.mutations
             line = source_line(tree, module, mutation.start_pos[0])
             why = next((e["why"] for e in equivalent if e["operator"] == mutation.operator_name
-                        and e["line"] == line), None)
+                        and e["line"] == line
+                        and e.get("occurrence", mutation.occurrence) == mutation.occurrence),
+                       None)
             (equivalent_seen if why else survived).append((mutation, line, why, result.diff))
     counted = killed + len(survived)
     score = 100.0 * killed / counted if counted else 100.0
