@@ -395,3 +395,13 @@ def test_each_pending_customer_has_its_own_activity_and_its_orders_wait_for_it(
     assert (first.accurate_number, second.accurate_number) == ("CUST-1", "CUST-2")
     assert [i.waits_for_id for i in activities_of(ActivityKind.SALES_INVOICE)] == [
         first.id, second.id]
+
+
+def test_with_customer_id_mapping_off_accurate_numbers_even_a_customer_with_a_code(
+        client, store, outlet):
+    store.customer_id_mapping = False
+    db.session.commit()
+    post_event(client, store, "customers", {"event_id": "e-c", "customer": {
+        "id": "C-1", "name": "Andi", "customer_code": "CUST-1"}})
+    [activity] = activities_of(ActivityKind.CUSTOMER)
+    assert activity.accurate_number is None and activity.source_number == "CUST-1"
