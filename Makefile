@@ -7,7 +7,8 @@ STAMP  := $(VENV)/.installed
 PO     := isacc/translations/id/LC_MESSAGES/messages.po
 MO     := $(PO:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgresql lint browser install clean translations translations-extract
+.PHONY: run test test-sqlite test-postgresql lint browser install clean translations translations-extract \
+        mutation
 
 install: $(STAMP) $(MO)
 
@@ -46,6 +47,12 @@ test-sqlite: install
 
 test-postgresql: install
 	ISACC_TEST_DB=postgresql $(BIN)/python -m pytest
+
+# Mutation testing of the guarded modules (.ci/mutation/*.toml), each against its own tests:
+# prints each module's score and its surviving mutants. Slow (tens of minutes), so it is not
+# part of `make test`; the README's Reliability section records its scores.
+mutation: install
+	nice -n 10 $(BIN)/python .ci/mutation/run.py -j 2
 
 lint: install
 	$(BIN)/ruff check isacc jobs tests bench app.py

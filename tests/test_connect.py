@@ -83,6 +83,8 @@ def test_a_denied_consent_says_so_and_changes_nothing(owner):
     answer = back_to_isacc(client, give_access(start(client, store_id), decision="deny"))
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert "Accurate access was not given" in page and "not connected" in page
+    db.session.expire_all()
+    assert db.session.get(Store, store_id).accurate is None  # no connection was stored
 
 
 def test_a_forged_state_is_refused_with_a_message(owner):

@@ -83,10 +83,20 @@ def test_activation_shows_the_check_and_bills_only_further_outlets(owner):
 def test_a_value_not_in_accurate_is_refused(owner):
     client, store_id, (kemang, _) = owner
     html = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
+    values = dict(form_values(html), csrf_token=csrf_from(html))
+    client.post(f"/stores/{store_id}/outlets/{kemang}/mapping", data=values)
+    db.session.expire_all()
+    [mapped] = db.session.scalars(select(OutletMapping)).all()
+    warehouse = mapped.warehouse_name
+    html = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
     values = dict(form_values(html), warehouse_name="Gudang Palsu", csrf_token=csrf_from(html))
     body = client.post(f"/stores/{store_id}/outlets/{kemang}/mapping",
                        data=values).get_data(as_text=True)
     assert "Warehouse Gudang Palsu is not in Accurate." in body
+    # The stored mapping keeps the warehouse it had.
+    db.session.expire_all()
+    [kept] = db.session.scalars(select(OutletMapping)).all()
+    assert warehouse and kept.warehouse_name == warehouse and kept.active
 
 
 def test_mapping_an_outlet_of_another_store_is_refused(owner):

@@ -91,13 +91,19 @@ def test_item_adjustment_in_and_out(client):
     assert stock(client, "R-1", "Gudang Kemang") == 9
 
 
-@pytest.mark.parametrize("module", ["other-deposit", "other-payment"])
-def test_register_cash_in_and_out(client, module):
+@pytest.mark.parametrize(("module", "other"), [("other-deposit", "other-payment"),
+                                               ("other-payment", "other-deposit")])
+def test_register_cash_in_and_out(client, module, other):
     saved = client.save(module, {
-        "number": f"DEP-{module}", "transDate": TODAY, "bankNo": "1-10001", "payee": "Kemang",
+        "number": "DEP-1", "transDate": TODAY, "bankNo": "1-10001", "payee": "Kemang",
         "branchName": "Jakarta", "detailAccount": [
             {"accountNo": "4-40000", "amount": 200000, "expenseName": "Setor tunai"}]})
-    assert client.find_by_number(module, f"DEP-{module}")["id"] == saved["id"]
+    assert client.find_by_number(module, "DEP-1")["id"] == saved["id"]
+    # Money in and money out are different documents: a deposit is not found as a payment.
+    assert client.find_by_number(other, "DEP-1") is None
+    stored = client.detail(module, number="DEP-1")
+    assert (stored["bankNo"], stored["detailAccount"][0]["accountNo"],
+            stored["detailAccount"][0]["amount"]) == ("1-10001", "4-40000", 200000)
 
 
 def test_list_pages_fields_and_filters(client):

@@ -1,5 +1,7 @@
 """The signed inbound API: what it stores, what it refuses, and that a refusal stores nothing."""
 
+import hashlib
+import hmac
 import json
 import time
 from datetime import UTC, datetime, timedelta
@@ -209,6 +211,53 @@ def test_bad_signature_stale_timestamp_unknown_store_and_replay_are_refused(clie
     assert replay.status_code == 401 and "replay" in replay.get_json()["error"]
 
 
+def signed_by_hand(store, body: bytes, timestamp: str) -> dict:
+    """Headers as an integrator writes them from the documentation, not from isacc's code."""
+    mac = hmac.new(store.inbound_key.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return {"X-Isacc-Store": store.iseller_id, "X-Isacc-Timestamp": timestamp,
+            "X-Isacc-Signature": f"sha256={mac.hexdigest()}", "Content-Type": "application/json"}
+
+
+def test_an_event_signed_by_hand_from_the_documentation_is_accepted(client, store, outlet):
+    body = json.dumps({"event_id": "e-1", "order": order()}).encode()
+    answer = client.post("/api/v1/sales-orders", data=body,
+                         headers=signed_by_hand(store, body, str(int(time.time()))))
+    assert answer.status_code == 202, answer.get_json()
+    assert count(SalesOrder) == 1
+
+
+@pytest.mark.parametrize("dropped", ["X-Isacc-Timestamp", "X-Isacc-Signature"])
+def test_only_one_of_the_two_signing_headers_is_a_401_naming_both(client, store, outlet, dropped):
+    body = json.dumps({"event_id": "e-1", "order": order()}).encode()
+    headers = signed_by_hand(store, body, str(int(time.time())))
+    del headers[dropped]
+    answer = client.post("/api/v1/sales-orders", data=body, headers=headers)
+    assert answer.status_code == 401
+    assert answer.get_json()["error"] == ("X-Isacc-Timestamp and X-Isacc-Signature headers are "
+                                          "required")
+    assert count(SalesOrder) == 0
+
+
+@pytest.mark.parametrize("timestamp", ["now", "1790000000.0", "1e9"])
+def test_a_timestamp_that_is_not_unix_seconds_is_a_401(client, store, outlet, timestamp):
+    body = json.dumps({"event_id": "e-1", "order": order()}).encode()
+    headers = signed_by_hand(store, body, str(int(time.time())))
+    headers["X-Isacc-Timestamp"] = timestamp
+    answer = client.post("/api/v1/sales-orders", data=body, headers=headers)
+    assert answer.status_code == 401
+    assert answer.get_json()["error"] == "X-Isacc-Timestamp must be Unix seconds"
+    assert count(SalesOrder) == 0
+
+
+def test_a_timestamp_301_seconds_ahead_is_refused(client, store, outlet):
+    body = json.dumps({"event_id": "e-1", "order": order()}).encode()
+    ahead = str(int(time.time()) + signing.WINDOW_SECONDS + 1)
+    answer = client.post("/api/v1/sales-orders", data=body,
+                         headers=signed_by_hand(store, body, ahead))
+    assert answer.status_code == 401 and "seconds from now" in answer.get_json()["error"]
+    assert count(SalesOrder) == 0
+
+
 def test_a_rotated_key_keeps_working_for_its_grace_period(client, store, outlet):
     old_key_store = make_store("copy", inbound_key=store.inbound_key)
     signing.rotate_key(store)
@@ -238,3 +287,121 @@ def test_outlets_are_upserted(client, store, outlet):
     assert count(Outlet) == 1
     assert db.session.scalar(select(Outlet.name)) == "Kemang Raya"
     assert count(Customer) == 0
+
+
+def activities_of(kind):
+    return db.session.scalars(select(SyncActivity).where(SyncActivity.kind == kind)
+                              .order_by(SyncActivity.id)).all()
+
+
+def test_a_second_event_for_a_pending_customer_plans_no_second_activity(client, store, outlet):
+    for event_id, name in (("e-c1", "Andi"), ("e-c2", "Andi Wijaya")):
+        answer = post_event(client, store, "customers", {"event_id": event_id, "customer": {
+            "id": "C-1", "name": name, "customer_code": "CUST-1"}})
+        assert answer.status_code == 202, answer.get_json()
+    [pending] = activities_of(ActivityKind.CUSTOMER)
+    assert (pending.accurate_number, pending.source_number) == ("CUST-1", "CUST-1")
+    # An order of the pending customer waits for that activity, and plans no other.
+    post_event(client, store, "sales-orders", {"event_id": "e-1", "order": order(
+        customer_id="C-1")})
+    assert activities_of(ActivityKind.CUSTOMER) == [pending]
+    [invoice] = activities_of(ActivityKind.SALES_INVOICE)
+    assert invoice.waits_for_id == pending.id
+    # Once it is in Accurate, an order no longer waits for it.
+    pending.status = Status.SUCCESS
+    db.session.commit()
+    post_event(client, store, "sales-orders", {"event_id": "e-2", "order": order(
+        "INV-2", customer_id="C-1")})
+    assert activities_of(ActivityKind.SALES_INVOICE)[1].waits_for_id is None
+    assert len(activities_of(ActivityKind.CUSTOMER)) == 1
+
+
+def test_a_customer_without_a_code_is_left_to_accurate_to_number(client, store, outlet):
+    store.customer_id_mapping = True
+    db.session.commit()
+    post_event(client, store, "customers", {"event_id": "e-c", "customer": {
+        "id": "C-2", "name": "Joko " + "x" * 100}})
+    [activity] = activities_of(ActivityKind.CUSTOMER)
+    assert activity.accurate_number is None and activity.source_number == ("Joko " + "x" * 59)
+    assert activity.outlet_id is None and activity.status == Status.PENDING
+
+
+def test_the_transfer_out_goes_in_the_sending_outlets_lane_and_the_in_waits_for_it(
+        client, store, outlet):
+    post_event(client, store, "outlets", {"event_id": "e-o2", "outlet": {
+        "id": "OUT-2", "name": "Senopati"}})
+    answer = post_event(client, store, "transfers", {"event_id": "e-t", "transfer": {
+        "id": "t1", "number": "TR-1", "from_outlet_id": "OUT-2", "to_outlet_id": "OUT-1",
+        "sent_at": T0, "received_at": "2026-11-25T09:00:00+07:00",
+        "lines": [{"sku": "K-1", "quantity": 3}]}})
+    assert answer.status_code == 202, answer.get_json()
+    outlets = {o.iseller_id: o.id for o in db.session.scalars(select(Outlet))}
+    [out], [into] = activities_of(ActivityKind.TRANSFER_OUT), activities_of(
+        ActivityKind.TRANSFER_IN)
+    assert (out.outlet_id, out.accurate_number, out.source_number) == (
+        outlets["OUT-2"], "TR-1-OUT", "TR-1")
+    assert (into.outlet_id, into.accurate_number, into.source_number) == (
+        outlets["OUT-1"], "TR-1-IN", "TR-1")
+    assert into.waits_for_id == out.id and out.waits_for_id is None
+    assert out.source_at == datetime(2026, 11, 24, 3, 15, tzinfo=UTC)
+    assert into.source_at == datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+    # To a warehouse, both ends are the sending outlet's, and the in is dated when sent.
+    post_event(client, store, "transfers", {"event_id": "e-t2", "transfer": {
+        "id": "t2", "number": "TR-2", "from_outlet_id": "OUT-2",
+        "to_warehouse_name": "Gudang Pusat", "sent_at": T0,
+        "lines": [{"sku": "K-1", "quantity": 1}]}})
+    into = activities_of(ActivityKind.TRANSFER_IN)[1]
+    assert into.outlet_id == outlets["OUT-2"] and into.accurate_number == "TR-2-IN"
+    assert into.source_at == datetime(2026, 11, 24, 3, 15, tzinfo=UTC)
+
+
+def test_opnames_adjustments_and_deposits_are_numbered_apart_in_their_outlets_lane(
+        client, store, outlet):
+    outlet_id = db.session.scalar(select(Outlet.id).where(Outlet.iseller_id == "OUT-1"))
+    events = [
+        ("stock-opnames", {"stock_opname": {"id": "s1", "number": "0001", "outlet_id": "OUT-1",
+                                            "counted_at": T0, "lines": [{
+                                                "sku": "K-1", "system_quantity": 5,
+                                                "counted_quantity": 4}]}}),
+        ("stock-adjustments", {"stock_adjustment": {"id": "a1", "number": "0001",
+                                                    "outlet_id": "OUT-1", "adjusted_at": T0,
+                                                    "lines": [{"sku": "K-1",
+                                                               "quantity_change": -1}]}}),
+        ("deposits", {"deposit": {"id": "d-in", "outlet_id": "OUT-1", "direction": "in",
+                                  "amount": 50000, "deposited_at": T0}}),
+        ("deposits", {"deposit": {"id": "d-out", "outlet_id": "OUT-1", "direction": "out",
+                                  "amount": 50000, "deposited_at": T0}}),
+    ]
+    for n, (path, payload) in enumerate(events):
+        assert post_event(client, store, path, {"event_id": f"e-{n}", **payload}).status_code \
+            == 202
+    planned = db.session.scalars(select(SyncActivity).order_by(SyncActivity.id)).all()
+    assert [(a.kind, a.accurate_number, a.source_number, a.outlet_id) for a in planned] == [
+        (ActivityKind.STOCK_OPNAME, "0001-OPN", "0001", outlet_id),
+        (ActivityKind.STOCK_ADJUSTMENT, "0001-ADJ", "0001", outlet_id),
+        (ActivityKind.OTHER_DEPOSIT, "DEP-d-in", "DEP-d-in", outlet_id),
+        (ActivityKind.OTHER_PAYMENT, "DEP-d-out", "DEP-d-out", outlet_id)]
+    assert {a.source_at for a in planned} == {datetime(2026, 11, 24, 3, 15, tzinfo=UTC)}
+
+
+def test_each_pending_customer_has_its_own_activity_and_its_orders_wait_for_it(
+        client, store, outlet):
+    for n in (1, 2):
+        post_event(client, store, "customers", {"event_id": f"e-c{n}", "customer": {
+            "id": f"C-{n}", "name": f"Pelanggan {n}", "customer_code": f"CUST-{n}"}})
+        post_event(client, store, "sales-orders", {"event_id": f"e-{n}", "order": order(
+            f"INV-{n}", customer_id=f"C-{n}")})
+    first, second = activities_of(ActivityKind.CUSTOMER)
+    assert (first.accurate_number, second.accurate_number) == ("CUST-1", "CUST-2")
+    assert [i.waits_for_id for i in activities_of(ActivityKind.SALES_INVOICE)] == [
+        first.id, second.id]
+
+
+def test_with_customer_id_mapping_off_accurate_numbers_even_a_customer_with_a_code(
+        client, store, outlet):
+    store.customer_id_mapping = False
+    db.session.commit()
+    post_event(client, store, "customers", {"event_id": "e-c", "customer": {
+        "id": "C-1", "name": "Andi", "customer_code": "CUST-1"}})
+    [activity] = activities_of(ActivityKind.CUSTOMER)
+    assert activity.accurate_number is None and activity.source_number == "CUST-1"

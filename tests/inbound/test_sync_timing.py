@@ -125,3 +125,82 @@ def test_a_switch_to_shift_close_holds_what_is_pending_of_an_open_shift(client, 
             for a in activities(kind)}
     assert held == {"INV-e1": None, "INV-e1-1": None,
                     "INV-e2": datetime.now(UTC), "INV-e2-1": datetime.now(UTC)}
+
+
+def open_shift(client, store, shift_id, outlet_id="OUT-1"):
+    answer = post_event(client, store, "shifts/open", {"event_id": f"open-{shift_id}", "shift": {
+        "id": shift_id, "outlet_id": outlet_id, "opened_at": NOW}})
+    assert answer.status_code == 202, answer.get_json()
+
+
+def close_shift(client, store, shift_id, outlet_id="OUT-1"):
+    answer = post_event(client, store, "shifts/close", {
+        "event_id": f"close-{shift_id}", "shift": {"id": shift_id, "outlet_id": outlet_id,
+                                                   "opened_at": NOW, "closed_at": NOW}})
+    assert answer.status_code == 202, answer.get_json()
+    db.session.expire_all()
+    return answer.get_json()["activities"]
+
+
+def send_deposit(client, store, deposit_id, shift_id, direction="in"):
+    answer = post_event(client, store, "deposits", {"event_id": f"dep-{deposit_id}", "deposit": {
+        "id": deposit_id, "outlet_id": "OUT-1", "shift_id": shift_id, "direction": direction,
+        "amount": 50000, "deposited_at": NOW}})
+    assert answer.status_code == 202, answer.get_json()
+
+
+def due(number):
+    return db.session.scalar(select(SyncActivity.due_at).where(
+        SyncActivity.source_number == number))
+
+
+@freeze_time(NOW)
+def test_a_deposit_made_during_an_open_shift_waits_for_its_close(client, store):
+    store.sync_mode = SyncMode.SHIFT_CLOSE
+    db.session.commit()
+    open_shift(client, store, "SH-1")
+    send_deposit(client, store, "d-in", "SH-1")
+    send_deposit(client, store, "d-out", "SH-1", direction="out")
+    send_deposit(client, store, "d-none", None)  # outside any shift: nothing to wait for
+    assert (due("DEP-d-in"), due("DEP-d-out")) == (None, None)
+    assert due("DEP-d-none") == datetime.now(UTC)
+    released = close_shift(client, store, "SH-1")
+    assert (due("DEP-d-in"), due("DEP-d-out")) == (datetime.now(UTC), datetime.now(UTC))
+    assert len(released) == 2
+
+
+@freeze_time(NOW)
+def test_closing_one_of_two_open_shifts_releases_only_its_own_rows(client, store):
+    store.sync_mode = SyncMode.SHIFT_CLOSE
+    db.session.commit()
+    open_shift(client, store, "SH-1")
+    open_shift(client, store, "SH-2")
+    send_order(client, store, "a", shift_id="SH-1")
+    send_order(client, store, "b", shift_id="SH-2")
+    send_deposit(client, store, "d-1", "SH-1")
+    send_deposit(client, store, "d-2", "SH-2")
+    released = close_shift(client, store, "SH-1")
+    now = datetime.now(UTC)
+    assert {n: due(n) for n in ("INV-a", "INV-a-1", "DEP-d-1", "INV-b", "INV-b-1", "DEP-d-2")} \
+        == {"INV-a": now, "INV-a-1": now, "DEP-d-1": now,
+            "INV-b": None, "INV-b-1": None, "DEP-d-2": None}
+    assert sorted(released) == sorted(db.session.scalars(select(SyncActivity.id).where(
+        SyncActivity.source_number.in_(["INV-a", "INV-a-1", "DEP-d-1"]))))
+    # ...and the other shift's close releases the rest, not again the first's.
+    assert len(close_shift(client, store, "SH-2")) == 3
+    assert due("INV-b") == due("DEP-d-2") == now
+
+
+@freeze_time(NOW)
+def test_a_shift_close_releases_nothing_of_another_store(client, store):
+    other = make_store("Toko B", sync_mode=SyncMode.SHIFT_CLOSE)
+    store.sync_mode = SyncMode.SHIFT_CLOSE
+    db.session.commit()
+    post_event(client, other, "outlets", {"event_id": "o", "outlet": {"id": "OUT-1",
+                                                                        "name": "Kemang"}})
+    for shop in (store, other):
+        open_shift(client, shop, "SH-1")
+    send_order(client, other, "b", shift_id="SH-1")
+    send_order(client, store, "a", shift_id="SH-1")
+    assert len(close_shift(client, store, "SH-1")) == 2
+    assert due("INV-b") is None and due("INV-a") == datetime.now(UTC)

@@ -137,9 +137,13 @@ def test_refresh_of_store_b_rows_from_store_a_changes_nothing(app, two_stores):
 
     ids, emails = two_stores
     client = signed_in(app, OWNER, emails)
-    client.post(f"/stores/{ids['a']['store_id']}/activity/refresh",
-                data={"one": ids["b"]["activity_id"], "csrf_token": csrf_of(client)},
-                headers={"HX-Request": "true"})
+    answer = client.post(f"/stores/{ids['a']['store_id']}/activity/refresh",
+                         data={"one": ids["b"]["activity_id"], "csrf_token": csrf_of(client)},
+                         headers={"HX-Request": "true"})
+    # Store A has no such failed row: it says nothing was refreshed, and starts no progress.
+    assert answer.status_code == 200
+    assert "Nothing to refresh" in answer.get_data(as_text=True)
+    assert "refresh?at=" not in answer.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(SyncActivity, ids["b"]["activity_id"]).status == Status.FAILED
 

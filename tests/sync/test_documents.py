@@ -15,6 +15,8 @@ from isacc.models import (
     SalesOrder,
     SalesOrderLine,
     SalesPayment,
+    StockAdjustment,
+    StockAdjustmentLine,
     StockOpname,
     StockOpnameLine,
     Store,
@@ -148,11 +150,297 @@ def test_stock_opname_adjusts_only_counted_differences(store):
     assert documents.stock_opname(store, opname, "SO-1") is None
 
 
-def test_cash_taken_out_of_the_register_is_an_other_payment_from_the_cash_account(store):
-    record = Deposit(outlet=mapped_outlet(), direction=DepositDirection.OUT,
-                     amount=Decimal(200000), description="Setor ke bank",
+def test_stock_opname_payload_in_full(store):
+    opname = StockOpname(number="SO-1", outlet=mapped_outlet(), counted_at=LATE_EVENING, lines=[
+        StockOpnameLine(sku="T-1", system_quantity=Decimal(1), counted_quantity=Decimal("3.5"),
+                        unit_cost=Decimal(7000))])
+    assert documents.stock_opname(store, opname, "SO-1-OPN") == {
+        "number": "SO-1-OPN", "transDate": "25/11/2026", "branchName": "Jakarta",
+        "adjustmentAccountNo": "6-60301", "description": "iSeller stock opname SO-1",
+        "detailItem": [{"itemNo": "T-1", "itemAdjustmentType": "ADJUSTMENT_IN",
+                        "quantity": 2.5, "unitCost": 7000.0, "warehouseName": "Gudang Kemang"}]}
+
+
+def test_stock_opname_mapping_problems_are_told_at_once(store):
+    outlet = mapped_outlet()
+    outlet.mapping.adjustment_account_no = None
+    outlet.mapping.branch_name = None
+    opname = StockOpname(number="SO-1", outlet=outlet, counted_at=LATE_EVENING, lines=[
+        StockOpnameLine(sku=None, system_quantity=Decimal(4), counted_quantity=Decimal(3),
+                        unit_cost=Decimal(0)),
+        StockOpnameLine(sku=None, system_quantity=Decimal(1), counted_quantity=Decimal(1),
+                        unit_cost=Decimal(0))])  # unchanged: its missing SKU does not matter
+    with pytest.raises(MappingProblem) as problem:
+        documents.stock_opname(store, opname, "SO-1-OPN")
+    assert problem.value.reason == (
+        "Outlet Kemang has no branch in its mapping. "
+        "Outlet Kemang has no stock adjustment account in its mapping. "
+        "Stock opname SO-1 has products without a SKU: #1.")
+    assert problem.value.next_step == (  # the same step is told once
+        "Complete outlet Kemang's mapping, then refresh. "
+        "Give every product a SKU in iSeller, export it to Accurate, then refresh.")
+    opname.outlet = Outlet(name="Senopati", iseller_id="S")
+    with pytest.raises(MappingProblem, match="Outlet Senopati is not mapped"):
+        documents.stock_opname(store, opname, "SO-1-OPN")
+
+
+def test_stock_adjustment_payload_and_its_mapping_problems(store):
+    outlet = mapped_outlet()
+    adjustment = StockAdjustment(number="ADJ-1", outlet=outlet, adjusted_at=LATE_EVENING,
+                                 reason="Rusak", lines=[
+        StockAdjustmentLine(sku="R-1", quantity_change=Decimal(-2), unit_cost=Decimal(5000)),
+        StockAdjustmentLine(sku="K-1", quantity_change=Decimal(5), unit_cost=Decimal(9000)),
+        StockAdjustmentLine(sku="X-1", quantity_change=Decimal(0), unit_cost=Decimal(1))])
+    payload = documents.stock_adjustment(store, adjustment, "ADJ-1-ADJ")
+    assert payload == {
+        "number": "ADJ-1-ADJ", "transDate": "25/11/2026", "branchName": "Jakarta",
+        "adjustmentAccountNo": "6-60301", "description": "iSeller stock adjustment ADJ-1: Rusak",
+        "detailItem": [
+            {"itemNo": "R-1", "itemAdjustmentType": "ADJUSTMENT_OUT", "quantity": 2.0,
+             "unitCost": 0, "warehouseName": "Gudang Kemang"},
+            {"itemNo": "K-1", "itemAdjustmentType": "ADJUSTMENT_IN", "quantity": 5.0,
+             "unitCost": 9000.0, "warehouseName": "Gudang Kemang"}]}
+    adjustment.reason = None
+    assert documents.stock_adjustment(store, adjustment, "ADJ-1-ADJ")["description"] == \
+        "iSeller stock adjustment ADJ-1"
+    outlet.mapping.warehouse_name = None
+    adjustment.lines[1].sku = None
+    with pytest.raises(MappingProblem) as problem:
+        documents.stock_adjustment(store, adjustment, "ADJ-1-ADJ")
+    assert problem.value.reason == (
+        "Outlet Kemang has no warehouse in its mapping. "
+        "Stock adjustment ADJ-1 has products without a SKU: #2.")
+
+
+def test_transfer_payloads_in_full_to_another_outlet_and_to_a_warehouse(store):
+    transfer = Transfer(number="TR-1", from_outlet=mapped_outlet(),
+                        to_outlet=mapped_outlet("Senopati", "Gudang Senopati"),
+                        sent_at=LATE_EVENING, received_at=datetime(2026, 11, 26, 3, tzinfo=UTC),
+                        lines=[TransferLine(sku="K-1", quantity=Decimal("1.5"))])
+    assert documents.transfer_out(store, transfer, "TR-1-OUT") == {
+        "number": "TR-1-OUT", "itemTransferType": "TRANSFER_OUT", "transDate": "25/11/2026",
+        "branchName": "Jakarta", "warehouseName": "Gudang Kemang",
+        "referenceWarehouseName": "Gudang Senopati", "description": "iSeller transfer TR-1",
+        "detailItem": [{"itemNo": "K-1", "quantity": 1.5}]}
+    assert documents.transfer_in(store, transfer, "TR-1-IN", "TR-1-OUT") == {
+        "number": "TR-1-IN", "itemTransferType": "TRANSFER_IN", "transDate": "26/11/2026",
+        "branchName": "Jakarta", "fromItemTransferNo": "TR-1-OUT",
+        "warehouseName": "Gudang Senopati", "referenceWarehouseName": "Gudang Kemang",
+        "description": "iSeller transfer TR-1 received",
+        "detailItem": [{"itemNo": "K-1", "quantity": 1.5}]}
+    to_warehouse = Transfer(number="TR-2", from_outlet=mapped_outlet(), to_outlet=None,
+                            to_warehouse_name="Gudang Pusat", sent_at=LATE_EVENING,
+                            lines=[TransferLine(sku="K-1", quantity=Decimal(1))])
+    assert documents.transfer_out(store, to_warehouse, "TR-2-OUT")[
+        "referenceWarehouseName"] == "Gudang Pusat"
+    into = documents.transfer_in(store, to_warehouse, "TR-2-IN", "TR-2-OUT")
+    assert (into["warehouseName"], into["transDate"]) == ("Gudang Pusat", "25/11/2026")
+
+
+def test_transfer_mapping_problems_name_both_ends_and_missing_skus(store):
+    target = Outlet(name="Senopati", iseller_id="S")
+    transfer = Transfer(number="TR-1", from_outlet=mapped_outlet(), to_outlet=target,
+                        sent_at=LATE_EVENING, lines=[TransferLine(sku=None, quantity=Decimal(1))])
+    transfer.from_outlet.mapping.branch_name = None
+    for build in (lambda: documents.transfer_out(store, transfer, "TR-1-OUT"),
+                  lambda: documents.transfer_in(store, transfer, "TR-1-IN", "TR-1-OUT")):
+        with pytest.raises(MappingProblem) as problem:
+            build()
+        assert problem.value.reason == (
+            "Outlet Kemang has no branch in its mapping. "
+            "Outlet Senopati is not mapped to Accurate yet. "
+            "Transfer TR-1 has products without a SKU: #1.")
+    target.mapping = OutletMapping(active=True, branch_name="Jakarta", warehouse_name=None)
+    with pytest.raises(MappingProblem, match="Outlet Senopati has no warehouse"):
+        documents.transfer_out(store, transfer, "TR-1-OUT")
+
+
+@pytest.mark.parametrize(("direction", "label"), [
+    (DepositDirection.OUT, "Register cash out"), (DepositDirection.IN, "Register cash in")])
+def test_register_cash_in_and_out_move_the_cash_account_against_the_transaction_account(
+        store, direction, label):
+    record = Deposit(outlet=mapped_outlet(), direction=direction, amount=Decimal(200000),
                      deposited_at=LATE_EVENING)
+    # Without iSeller's own words, the direction names the document.
+    assert documents.deposit(store, record, "DEP-1") == {
+        "number": "DEP-1", "transDate": "25/11/2026", "bankNo": "1-10001",
+        "branchName": "Jakarta", "payee": "Kemang", "description": label,
+        "detailAccount": [{"accountNo": "4-40000", "amount": 200000.0, "expenseName": label}]}
+    record.description = "Setor ke bank"
     payload = documents.deposit(store, record, "DEP-1")
-    assert payload["bankNo"] == "1-10001" and payload["payee"] == "Kemang"
-    assert payload["detailAccount"] == [{"accountNo": "4-40000", "amount": 200000.0,
-                                         "expenseName": "Setor ke bank"}]
+    assert payload["description"] == "Setor ke bank"
+    assert payload["detailAccount"][0]["expenseName"] == "Setor ke bank"
+
+
+def test_a_deposit_with_no_cash_account_or_transaction_account_is_a_mapping_problem(store):
+    outlet = mapped_outlet()
+    outlet.mapping.payment_accounts = [
+        OutletPaymentAccount(payment_method="card", account_no="1-10101")]
+    outlet.mapping.transaction_account_no = None
+    record = Deposit(outlet=outlet, direction=DepositDirection.IN, amount=Decimal(1),
+                     deposited_at=LATE_EVENING)
+    with pytest.raises(MappingProblem) as problem:
+        documents.deposit(store, record, "DEP-1")
+    assert problem.value.reason == ("Outlet Kemang has no transaction account in its mapping. "
+                                    "Outlet Kemang has no account for cash payments.")
+    assert problem.value.next_step == ("Complete outlet Kemang's mapping, then refresh. "
+                                       "Choose the cash account in the outlet's mapping, "
+                                       "then refresh.")
+    record.outlet = Outlet(name="Senopati", iseller_id="S")
+    with pytest.raises(MappingProblem) as problem:
+        documents.deposit(store, record, "DEP-1")
+    assert problem.value.reason == "Outlet Senopati is not mapped to Accurate yet."
+
+
+@pytest.mark.parametrize(("method", "bank", "accurate_method"), [
+    ("cash", "1-10001", "CASH_OTHER"), ("card", "1-10101", "EDC"), ("gopay", "1-10999", "OTHERS")])
+def test_a_receipt_names_its_payment_method_and_account(store, method, bank, accurate_method):
+    outlet = mapped_outlet()
+    outlet.mapping.payment_accounts.append(
+        OutletPaymentAccount(payment_method="gopay", account_no="1-10999"))
+    payment = SalesPayment(method=method, amount=Decimal(69000), mdr_fee=Decimal(0),
+                           paid_at=LATE_EVENING, order=an_order(outlet))
+    assert documents.sales_receipt(store, payment, "INV-7-1", "INV-7") == {
+        "number": "INV-7-1", "transDate": "25/11/2026", "customerNo": "WALKIN",
+        "bankNo": bank, "branchName": "Jakarta", "chequeAmount": 69000.0,
+        "paymentMethod": accurate_method,
+        "description": f"iSeller payment {method} for INV-7",
+        "detailInvoice": [{"invoiceNo": "INV-7", "paymentAmount": 69000.0}]}
+
+
+def test_an_isellerpay_fee_with_no_mdr_account_is_a_mapping_problem(store):
+    outlet = mapped_outlet()
+    outlet.mapping.mdr_account_no = None
+    order = an_order(outlet)
+    payment = SalesPayment(method="isellerpay", amount=Decimal(69000), mdr_fee=Decimal(483),
+                           paid_at=LATE_EVENING, order=order)
+    with pytest.raises(MappingProblem) as problem:
+        documents.sales_receipt(store, payment, "INV-7-1", "INV-7")
+    assert problem.value.reason == "Outlet Kemang has no MDR account for iSellerPay fees."
+    assert problem.value.next_step == "Choose the MDR account in outlet Kemang's mapping."
+    # Without a fee there is nothing to book to it.
+    payment.mdr_fee = Decimal(0)
+    payload = documents.sales_receipt(store, payment, "INV-7-1", "INV-7")
+    assert payload["detailInvoice"] == [{"invoiceNo": "INV-7", "paymentAmount": 69000.0}]
+    assert payload["bankNo"] == "1-10103"
+    outlet.mapping.isellerpay_account_no = None
+    with pytest.raises(MappingProblem) as problem:
+        documents.sales_receipt(store, payment, "INV-7-1", "INV-7")
+    assert problem.value.reason == "Outlet Kemang has no account for isellerpay payments."
+    assert problem.value.next_step == "Choose the isellerpay account in the outlet's mapping."
+
+
+def test_a_receipt_of_an_unmapped_outlet_or_an_unsynced_customer_is_a_mapping_problem(store):
+    order = an_order(Outlet(name="Senopati", iseller_id="S"), customer=Customer(name="Rina"))
+    payment = SalesPayment(method="cash", amount=Decimal(1), mdr_fee=Decimal(0),
+                           paid_at=LATE_EVENING, order=order)
+    with pytest.raises(MappingProblem) as problem:
+        documents.sales_receipt(store, payment, "INV-7-1", "INV-7")
+    assert problem.value.reason == ("Outlet Senopati is not mapped to Accurate yet. "
+                                    "Customer Rina is not in Accurate yet.")
+
+
+def test_an_invoice_with_no_walk_in_customer_or_warehouse_is_a_mapping_problem(store):
+    outlet = mapped_outlet()
+    outlet.mapping.walk_in_customer_no = None
+    outlet.mapping.warehouse_name = ""
+    with pytest.raises(MappingProblem) as problem:
+        documents.sales_invoice(store, an_order(outlet), "INV-7")
+    assert problem.value.reason == (
+        "Outlet Kemang has no warehouse in its mapping. "
+        "Outlet Kemang has no walk-in customer for sales without one.")
+    assert problem.value.next_step == ("Complete outlet Kemang's mapping, then refresh. "
+                                       "Choose the walk-in customer in outlet Kemang's mapping.")
+
+
+def test_an_order_discount_is_the_invoices_cash_discount(store):
+    order = an_order(mapped_outlet())
+    assert "cashDiscount" not in documents.sales_invoice(store, order, "INV-7")
+    order.discount_total = Decimal("2500.5")
+    payload = documents.sales_invoice(store, order, "INV-7")
+    assert payload["cashDiscount"] == 2500.5
+    assert payload["description"] == "iSeller order INV-7"
+
+
+@pytest.mark.parametrize(("quantity", "price", "discount", "tax", "expected"), [
+    (7, 1000, 0, 100, (1015, 5)),  # 7 x 1015 - 5 = 7100
+    (3, 1000, 0, 1000, (1334, 2)),  # 3 x 1334 - 2 = 4000
+    (2, 25000, 1000, 5000, (27500, 1000)),
+    (1, 15000, 0, 0, (15000, 0)),
+    (4, 999, 7, 0, (999, 7)),
+    (3, 0, 0, 1, (1, 2)),  # tax alone on a free item: 3 x 1 - 2 = 1
+])
+def test_a_line_with_tax_is_whole_rupiah_and_totals_the_till(quantity, price, discount, tax,
+                                                             expected):
+    unit, line_discount = documents.whole_rupiah_line(
+        Decimal(quantity), Decimal(price), Decimal(discount), Decimal(tax))
+    assert (unit, line_discount) == expected
+    assert quantity * unit - line_discount == quantity * price + tax - discount
+
+
+def test_a_customer_carries_its_number_contacts_and_iseller_id(store):
+    record = Customer(name="Andi", iseller_id="C-1", email="andi@example.test",
+                      phone="0812", created_at=LATE_EVENING)
+    assert documents.customer(store, record, "CUST-1") == {
+        "name": "Andi", "transDate": "25/11/2026", "notes": "iSeller customer C-1",
+        "customerNo": "CUST-1", "email": "andi@example.test", "mobilePhone": "0812"}
+    bare = Customer(name="Joko", iseller_id="C-2", created_at=LATE_EVENING)
+    # Without a number Accurate numbers it; no empty contact fields are sent.
+    assert documents.customer(store, bare, None) == {
+        "name": "Joko", "transDate": "25/11/2026", "notes": "iSeller customer C-2"}
+
+
+def test_isaccs_marker_is_written_after_isellers_text_and_found_only_for_its_activity():
+    payload = {"description": "iSeller order INV-7"}
+    documents.mark("sales-invoice", payload, 42)
+    assert payload == {"description": "iSeller order INV-7 [isacc 42]"}
+    assert documents.is_marked("sales-invoice", payload, 42)
+    assert not documents.is_marked("sales-invoice", payload, 4)
+    assert not documents.is_marked("sales-invoice", {"description": None}, 42)
+    customer = {"name": "Andi", "notes": "iSeller customer C-1"}
+    documents.mark("customer", customer, 7)
+    assert customer["notes"] == "iSeller customer C-1 [isacc 7]"
+    assert documents.is_marked("customer", customer, 7)
+    assert not documents.is_marked("customer", {"description": "[isacc 7]"}, 7)
+    empty = {}
+    documents.mark("other-deposit", empty, 9)
+    assert empty == {"description": "[isacc 9]"}
+    long = {"description": "x" * 500}
+    documents.mark("sales-invoice", long, 1)
+    assert long["description"] == "x" * 200 + " [isacc 1]"
+
+
+def read_back(text: str) -> str:
+    """`text` as a new string object, as a value read from the database is (a literal in a
+    test is interned: the same object as isacc's own constant)."""
+    return "".join(list(text))
+
+
+def test_payment_methods_read_from_the_database_find_their_accounts(store):
+    outlet = mapped_outlet()
+    for account in outlet.mapping.payment_accounts:
+        account.payment_method = read_back(account.payment_method)
+    order = an_order(outlet)
+    isellerpay = SalesPayment(method=read_back("isellerpay"), amount=Decimal(100),
+                              mdr_fee=Decimal(1), paid_at=LATE_EVENING, order=order)
+    assert documents.sales_receipt(store, isellerpay, "INV-7-1", "INV-7")["bankNo"] == "1-10103"
+    card = SalesPayment(method=read_back("card"), amount=Decimal(100), mdr_fee=Decimal(0),
+                        paid_at=LATE_EVENING, order=order)
+    assert documents.sales_receipt(store, card, "INV-7-2", "INV-7")["bankNo"] == "1-10101"
+    record = Deposit(outlet=outlet, direction=DepositDirection.IN, amount=Decimal(1),
+                     deposited_at=LATE_EVENING)
+    assert documents.deposit(store, record, "DEP-1")["bankNo"] == "1-10001"
+
+
+def test_fractional_changes_keep_their_direction_and_amounts_keep_six_decimals(store):
+    adjustment = StockAdjustment(number="ADJ-1", outlet=mapped_outlet(),
+                                 adjusted_at=LATE_EVENING, lines=[
+        StockAdjustmentLine(sku="G-1", quantity_change=Decimal("-0.5"), unit_cost=Decimal(1)),
+        StockAdjustmentLine(sku="G-2", quantity_change=Decimal("0.5"), unit_cost=Decimal(1)),
+        StockAdjustmentLine(sku="G-3", quantity_change=Decimal("1.2345678"),
+                            unit_cost=Decimal("0.1234567"))])
+    payload = documents.stock_adjustment(store, adjustment, "ADJ-1-ADJ")
+    assert [(d["itemAdjustmentType"], d["quantity"], d["unitCost"])
+            for d in payload["detailItem"]] == [
+        ("ADJUSTMENT_OUT", 0.5, 0), ("ADJUSTMENT_IN", 0.5, 1.0),
+        ("ADJUSTMENT_IN", 1.234568, 0.123457)]
