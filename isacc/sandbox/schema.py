@@ -12,7 +12,7 @@ The spec states some rules only in words or in the wrong place; they are made ch
 - an array's `required` names its lines' fields (detailItem: itemNo, unitPrice): it moves
   to the array's items.
 
-Where the sandbox deliberately differs from the spec, and why (DEVIATIONS, README too):
+Where the sandbox deliberately differs from the spec, and why (the README says so too):
 - unknown fields are refused ("tidak dikenal"), though Accurate ignores them
   [accurate-api.md §2, single-source]: a misspelt field would vanish silently in production,
   so the sandbox makes it loud where tests can see it;
@@ -34,13 +34,6 @@ from importlib import resources
 
 from jsonschema import Draft7Validator, ValidationError, validators
 
-DEVIATIONS = {
-    "unknown fields": "refused, where Accurate ignores them",
-    "required arrays": "those of NOT_REQUIRED may be left out, as Accurate's samples do",
-    "edits": "an object with id need not repeat required fields",
-    "null": "a null value counts as absent",
-    "form posts": "text is read as a number or true/false where the schema says so",
-}
 # (module, field) the spec calls required that Accurate's official samples omit: a doc
 # artefact [accurate-api.md, sales invoice detailExpense row]. A return's tax number and tax
 # date belong to taxable returns only.
