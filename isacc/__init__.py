@@ -54,6 +54,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from isacc.webhooks.receive import bp as webhooks_bp
 
     app.register_blueprint(webhooks_bp)
+    from isacc.iseller.receive import bp as iseller_webhooks_bp
+
+    app.register_blueprint(iseller_webhooks_bp)
     app.cli.add_command(isacc_cli)
     app.before_request(enforce)
     security.install(app)

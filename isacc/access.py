@@ -21,6 +21,8 @@ class Rule(enum.StrEnum):
     SIGNED_INBOUND = "signed_inbound"  # iSeller, by the store's HMAC signature
     # Accurate, by the store's secret token in the URL
     WEBHOOK_TOKEN = "webhook_token"  # noqa: S105 - a rule's name, not a secret
+    # iSeller's webhooks, by the SHA-256 signature made with the store's webhook key
+    ISELLER_SIGNED = "iseller_signed"
     SIGNED_IN = "signed_in"  # any signed-in user
     STORE_VIEW = "store_view"  # the store's owner, support, admin
     STORE_REFRESH = "store_refresh"  # the store's owner, support, admin (re-run syncs)
@@ -32,7 +34,7 @@ class Rule(enum.StrEnum):
 STORE_RULES = {Rule.STORE_VIEW, Rule.STORE_REFRESH, Rule.STORE_MANAGE}
 # Programs, not people: each of these rules is checked by the function its blueprint
 # registers with @authenticates, so this module imports none of them.
-CALLER_RULES = {Rule.SIGNED_INBOUND, Rule.WEBHOOK_TOKEN}
+CALLER_RULES = {Rule.SIGNED_INBOUND, Rule.WEBHOOK_TOKEN, Rule.ISELLER_SIGNED}
 AUTHENTICATORS: dict[Rule, Callable[[], ResponseReturnValue | None]] = {}
 ALLOWED_ROLES = {
     Rule.STORE_VIEW: {Role.OWNER, Role.SUPPORT, Role.ADMIN},

@@ -5,6 +5,8 @@ import logging
 import time
 
 from isacc import create_app
+from isacc.iseller import notices
+from isacc.models.base import utcnow
 from isacc.sync.engine import run_lane
 from isacc.sync.lanes import lanes_due
 
@@ -13,7 +15,10 @@ log = logging.getLogger("isacc.local_worker")
 
 
 def run_once() -> int:
-    """Work every lane with due work once; returns how many lanes were worked."""
+    """Bring in iSeller's due webhook notices, then work every lane with due work once;
+    returns how many lanes were worked."""
+    for store_id in sorted(notices.stores_due(utcnow())):
+        notices.run_store(store_id)
     due = lanes_due()
     for store_id, outlet_id in sorted(due, key=lambda lane: (lane[0], lane[1] or 0)):
         run_lane(store_id, outlet_id)

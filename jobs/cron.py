@@ -6,13 +6,16 @@ Redis was emptied or a worker died. Store hours live in the database and change 
 so one tick with a per-store "due?" check replaces a cron entry per store. The webhook tick
 does the same for Accurate -> iSeller: each store's daily webhook renewal, its hourly
 catch-up from webhook-history.do, and webhook rows and iSeller notices whose time came.
+The iSeller tick enqueues each store with iSeller webhook notices due (retries, lost jobs).
 """
 
 from rq import cron
 
 from isacc.sync.lanes import QUEUE
+from jobs.iseller import tick as iseller_tick
 from jobs.sync import dispatch_due
 from jobs.webhooks import tick as webhooks_tick
 
 cron.register(dispatch_due, QUEUE, interval=60, result_ttl=300, name="dispatch-due")
 cron.register(webhooks_tick, QUEUE, interval=60, result_ttl=300, name="webhooks-tick")
+cron.register(iseller_tick, QUEUE, interval=60, result_ttl=300, name="iseller-tick")

@@ -20,14 +20,15 @@ from isacc.models.inventory import (
     Transfer,
     TransferLine,
 )
-from isacc.models.iseller import IsellerConnection
+from isacc.models.iseller import IsellerConnection, IsellerNotice
 from isacc.models.outlet import Outlet, OutletMapping, OutletPaymentAccount
 from isacc.models.sales import RegisterShift, SalesOrder, SalesOrderLine, SalesPayment, ShiftStatus
 from isacc.models.store import Role, Store, SyncMode, User
 
 __all__ = [
     "AccurateConnection", "ActivityKind", "AppliedDocument", "ConnectionStatus", "Customer",
-    "Deposit", "DepositDirection", "InboundEvent", "IsellerConnection", "Outlet", "OutletMapping",
+    "Deposit", "DepositDirection", "InboundEvent", "IsellerConnection", "IsellerNotice",
+    "Outlet", "OutletMapping",
     "OutletPaymentAccount", "Product", "ProductStock", "RegisterShift", "Role", "SalesOrder",
     "SalesOrderLine", "SalesPayment", "ShiftStatus", "Status", "StockAdjustment",
     "StockAdjustmentLine", "StockOpname", "StockOpnameLine", "Store", "SyncActivity", "SyncMode",

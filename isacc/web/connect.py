@@ -154,6 +154,20 @@ def iseller_callback():
     return go(back)
 
 
+@bp.route("/stores/<int:store_id>/connect/iseller/webhook-key", methods=["POST"])
+@allow(Rule.STORE_MANAGE)
+def iseller_webhook_key(store_id):
+    """Make the key iSeller signs its webhooks with, and show it this once."""
+    if g.store.iseller is None:
+        flash(_("Connect to iSeller first: the webhook key belongs to the connection."),
+              "error")
+        return go(url_for("connect.show", store_id=store_id))
+    key = iseller_connection.make_webhook_key(g.store.iseller)
+    return page("connect.html", connection=g.store.accurate, can_manage=True,
+                missing=scopes.missing(g.store.accurate), iseller=g.store.iseller,
+                new_webhook_key=key)
+
+
 @bp.route("/stores/<int:store_id>/connect/iseller/disconnect", methods=["POST"])
 @allow(Rule.STORE_MANAGE)
 def iseller_disconnect(store_id):

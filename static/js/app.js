@@ -4,7 +4,9 @@
 // - a form with data-confirm (rotating a key, deactivating a user) asks first, since the
 //   content security policy allows no inline onsubmit;
 // - the reason fetched for a row opens in the dialog, which closes again once its
-//   Refresh has been sent.
+//   Refresh has been sent;
+// - a button with data-copy copies the text of the element it names (a webhook URL, a
+//   key shown once) and says so to screen readers.
 (function () {
   var ticked = new Set();
 
@@ -23,6 +25,17 @@
       event.preventDefault();
       document.getElementById(box.getAttribute("data-enter-clicks")).click();
     }
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-copy]");
+    if (!button || !navigator.clipboard) { return; }
+    var text = document.getElementById(button.getAttribute("data-copy")).textContent.trim();
+    navigator.clipboard.writeText(text).then(function () {
+      var status = document.querySelector("[data-copy-status]");
+      if (status) { status.textContent = button.getAttribute("data-copied") || "Copied"; }
+      button.setAttribute("aria-pressed", "true");
+    });
   });
 
   document.addEventListener("submit", function (event) {

@@ -23,7 +23,7 @@ def test_the_access_rules_import_no_blueprint():
 def test_each_caller_rule_has_its_authenticator_or_the_app_refuses_to_start(app, monkeypatch):
     from isacc.access import check_every_route_has_a_rule
 
-    assert set(AUTHENTICATORS) == {Rule.SIGNED_INBOUND, Rule.WEBHOOK_TOKEN}
+    assert set(AUTHENTICATORS) == {Rule.SIGNED_INBOUND, Rule.WEBHOOK_TOKEN, Rule.ISELLER_SIGNED}
     monkeypatch.delitem(AUTHENTICATORS, Rule.WEBHOOK_TOKEN)
     with pytest.raises(RuntimeError, match="rules without an authenticator: webhook_token"):
         check_every_route_has_a_rule(app)

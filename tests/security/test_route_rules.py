@@ -20,6 +20,8 @@ EXPECTED = {
     Rule.SIGNED_INBOUND: dict.fromkeys(CALLERS, UNSIGNED),
     # Accurate's webhooks: only a store's secret token in the URL lets a notice in.
     Rule.WEBHOOK_TOKEN: dict.fromkeys(CALLERS, UNSIGNED),
+    # iSeller's webhooks: only a notice signed with the store's webhook key gets in.
+    Rule.ISELLER_SIGNED: dict.fromkeys(CALLERS, UNSIGNED),
     Rule.SIGNED_IN: {ANONYMOUS: LOGIN, OWNER: OK, OTHER_OWNER: OK, SUPPORT: OK, ADMIN: OK},
     Rule.STORE_VIEW: {ANONYMOUS: LOGIN, OWNER: OK, OTHER_OWNER: NOT_FOUND, SUPPORT: OK,
                       ADMIN: OK},
@@ -47,7 +49,8 @@ def routes(app):
 
 
 def url_for_rule(app, url_rule, ids):
-    placeholders = {"filename": "css/app.css", "token": "not-a-store-token"}
+    placeholders = {"filename": "css/app.css", "token": "not-a-store-token",
+                    "webhook_id": "not-a-webhook-id"}
     values = {name: ids.get(name, placeholders.get(name)) for name in url_rule.arguments}
     if "kind" in url_rule.arguments and "places" in url_rule.rule:
         values["kind"] = "warehouse"
@@ -154,7 +157,8 @@ def test_every_form_post_needs_the_csrf_token_also_from_htmx(app, two_stores):
     with app.app_context():
         posts = [(endpoint, r) for endpoint, method, r in routes(app)
                  if method == "POST"
-                 and rule_of(endpoint) not in (Rule.SIGNED_INBOUND, Rule.WEBHOOK_TOKEN)]
+                 and rule_of(endpoint) not in (Rule.SIGNED_INBOUND, Rule.WEBHOOK_TOKEN,
+                                               Rule.ISELLER_SIGNED)]
     assert len(posts) >= 8
     for endpoint, url_rule in posts:
         url = url_for_rule(app, url_rule, ids["a"])
