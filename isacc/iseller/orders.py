@@ -22,11 +22,11 @@ from isacc.sync.documents import ISELLERPAY
 INCLUDES = "OrderDetails,Transactions,DiscountDetails,PromotionDetails,TrackInventory,MDR"
 # Charges isacc cannot book yet (#18 books them): their order waits as Failed, with why.
 UNBOOKED_CHARGES = {
-    "total_additional_order_amount": "an extra charge",
-    "total_additional_subtotal_amount": "an extra charge",
-    "total_additional_final_amount": "a service charge",
-    "rounding_amount": "rounding",
-    "total_shipping_amount": "shipping",
+    "total_additional_order_amount": say("an extra charge"),
+    "total_additional_subtotal_amount": say("an extra charge"),
+    "total_additional_final_amount": say("a service charge"),
+    "rounding_amount": say("rounding"),
+    "total_shipping_amount": say("shipping"),
 }
 # iSeller answers dates as "2023-01-02 09:53:37" in the time_zone asked for [C 0.14]; isacc
 # asks for 0, so they are UTC.
@@ -72,7 +72,7 @@ def number_of(reference: str) -> str:
     return re.sub(r"[^A-Za-z0-9._/-]", "-", reference.strip().lstrip("#"))[:40]
 
 
-def _event(model, event_id: str, body: dict, what: str):
+def _event(model, event_id: str, body: dict, what):
     try:
         return model.model_validate({"event_id": event_id, **body})
     except ValidationError as error:
@@ -88,7 +88,10 @@ def outlet_events(info: dict) -> list[schemas.OutletEvent]:
     """One outlet event per active outlet of GetStoreInfo [C b.7], taking the store's active
     payment types. The event id holds the data's digest: the same data again is a repeat,
     changed data (a new name, a new payment type) updates the outlet."""
-    methods = sorted({payment_method(p) for p in info.get("active_payments") or []
+    # A PaymentType names itself `name`; a Transaction, `payment_type_name` [C b.7, b.9].
+    methods = sorted({payment_method({"gateway": p.get("gateway"),
+                                      "payment_type_name": p.get("name")})
+                      for p in info.get("active_payments") or []
                       if isinstance(p, dict) and p.get("is_active", True)})
     events = []
     for outlet in info.get("active_outlets") or []:
@@ -102,7 +105,7 @@ def outlet_events(info: dict) -> list[schemas.OutletEvent]:
                            "payment_methods": methods[:20]}}
         events.append(_event(schemas.OutletEvent,
                              f"iseller:outlet:{outlet['outlet_id']}:{digest(body)[:16]}", body,
-                             "outlet"))
+                             say("outlet")))
     return events
 
 
@@ -119,7 +122,7 @@ def _customer(order: dict) -> schemas.CustomerEvent | None:
         "email": order.get("customer_email") or None,
         "phone": order.get("customer_phone_number") or None}}
     return _event(schemas.CustomerEvent, f"iseller:customer:{customer_id}:{digest(body)[:16]}",
-                  body, "customer")
+                  body, say("customer"))
 
 
 def _refusal(order: dict) -> None:
@@ -234,7 +237,7 @@ def order_events(store: Store, order: dict) -> list[tuple[str, schemas.Event]]:
     if customer is not None:
         events.append(("customer", customer))
     sale = _event(schemas.OrderEvent, f"iseller:order:{order['order_id']}", body,
-                  f"order {reference}")
+                  say("order %(order)s", order=reference))
     charged = _money(order.get("total_amount"), "total_amount")
     if sale.order.total != charged:
         raise FinalError(say("iSeller order %(order)s comes to %(total)s from its lines, but "
