@@ -59,6 +59,8 @@ def load(overrides: dict | None = None) -> dict:
         "ISELLER_OAUTH_URL": env("ISELLER_OAUTH_URL", "http://127.0.0.1:5200"),
         "ISELLER_CLIENT_ID": env("ISELLER_CLIENT_ID", "15acc0de15acc0de15acc0de15acc0de"),
         "ISELLER_CLIENT_SECRET": env("ISELLER_CLIENT_SECRET", "secret-isacc-sandbox"),
+        # Orders a GetOrders page when catching up ([C e5]: 100-200 is common).
+        "ISELLER_PAGE_SIZE": int(env("ISACC_ISELLER_PAGE_SIZE", "100")),
         # How long a worker's claim on a row, and its hold on a lane, last without renewal:
         # the time a killed worker's work waits before another worker takes it over.
         "CLAIM_SECONDS": int(env("ISACC_CLAIM_SECONDS", "300")),

@@ -5,7 +5,9 @@ import logging
 import time
 
 from isacc import create_app
-from isacc.iseller import notices
+from isacc.extensions import db
+from isacc.iseller import catch_up, notices
+from isacc.models import Store
 from isacc.models.base import utcnow
 from isacc.sync.engine import run_lane
 from isacc.sync.lanes import lanes_due
@@ -15,8 +17,10 @@ log = logging.getLogger("isacc.local_worker")
 
 
 def run_once() -> int:
-    """Bring in iSeller's due webhook notices, then work every lane with due work once;
-    returns how many lanes were worked."""
+    """Catch up on iSeller's orders and bring in its due notices, then work every lane with
+    due work once; returns how many lanes were worked."""
+    for store_id in catch_up.stores_due(utcnow()):
+        catch_up.catch_up_or_say(db.session.get(Store, store_id))
     for store_id in sorted(notices.stores_due(utcnow())):
         notices.run_store(store_id)
     due = lanes_due()

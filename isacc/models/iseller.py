@@ -34,6 +34,14 @@ class IsellerConnection(db.Model):
     webhook_key_made_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The last signed notice that got in: the Connect page's "are webhooks reaching isacc?"
     webhook_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The catch-up (catch_up.py): orders modified since orders_cursor are read from GetOrders
+    # every few minutes, so a notice iSeller never sent costs minutes, not a sale. The first
+    # import sets the cursor back to the day the owner chose.
+    orders_cursor: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    catch_up_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    caught_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    catch_up_error: Mapped[str | None] = mapped_column(Text)
+    wording: Mapped[dict | None] = mapped_column(JSON)  # catch_up_error's (isacc.reasons)
     connected_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 

@@ -1,4 +1,8 @@
-"""Connecting a store to Accurate: OAuth consent, then the choice of database."""
+"""Connecting a store to Accurate (OAuth consent, then the choice of database) and to
+iSeller (OAuth, the webhook set-up, the first import)."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, g, request, session, url_for
 from flask_babel import gettext as _
@@ -8,10 +12,13 @@ from isacc.access import ALLOWED_ROLES, Rule, allow, can_see_store
 from isacc.accurate import account, connection, oauth, scopes
 from isacc.accurate.errors import AccurateError
 from isacc.extensions import db
+from isacc.iseller import catch_up as iseller_catch_up
 from isacc.iseller import connection as iseller_connection
 from isacc.iseller import oauth as iseller_oauth
 from isacc.models import Store
+from isacc.models.base import utcnow
 from isacc.sync import lanes
+from isacc.web.forms import IsellerImportForm
 from isacc.web.pages import go, page
 
 bp = Blueprint("connect", __name__)
@@ -19,12 +26,22 @@ STATE_KEY = "accurate_oauth"
 ISELLER_STATE_KEY = "iseller_oauth"
 
 
+# How far back the first import reaches [G: iSeller documents no limit on GetOrders].
+IMPORT_DAYS = 366
+
+
+def _connect_page(status: int = 200, **extra):
+    can_manage = current_user.role in ALLOWED_ROLES[Rule.STORE_MANAGE]
+    extra.setdefault("import_form", IsellerImportForm())
+    return page("connect.html", connection=g.store.accurate, can_manage=can_manage,
+                missing=scopes.missing(g.store.accurate), iseller=g.store.iseller,
+                **extra), status
+
+
 @bp.route("/stores/<int:store_id>/connect/")
 @allow(Rule.STORE_VIEW)
 def show(store_id):
-    can_manage = current_user.role in ALLOWED_ROLES[Rule.STORE_MANAGE]
-    return page("connect.html", connection=g.store.accurate, can_manage=can_manage,
-                missing=scopes.missing(g.store.accurate), iseller=g.store.iseller)
+    return _connect_page()
 
 
 @bp.route("/stores/<int:store_id>/connect/start", methods=["POST"])
@@ -162,10 +179,31 @@ def iseller_webhook_key(store_id):
         flash(_("Connect to iSeller first: the webhook key belongs to the connection."),
               "error")
         return go(url_for("connect.show", store_id=store_id))
-    key = iseller_connection.make_webhook_key(g.store.iseller)
-    return page("connect.html", connection=g.store.accurate, can_manage=True,
-                missing=scopes.missing(g.store.accurate), iseller=g.store.iseller,
-                new_webhook_key=key)
+    return _connect_page(new_webhook_key=iseller_connection.make_webhook_key(g.store.iseller))
+
+
+@bp.route("/stores/<int:store_id>/connect/iseller/import", methods=["POST"])
+@allow(Rule.STORE_MANAGE)
+def iseller_import(store_id):
+    """Read the store's iSeller sales since a chosen day (in the store's time zone)."""
+    form = IsellerImportForm()
+    link = g.store.iseller
+    if link is None:
+        flash(_("Connect to iSeller first: the import reads the connected store."), "error")
+        return go(url_for("connect.show", store_id=store_id))
+    if not form.validate_on_submit():
+        return _connect_page(400, import_form=form)
+    zone = ZoneInfo(g.store.timezone)
+    today = utcnow().astimezone(zone).date()
+    if not today - timedelta(days=IMPORT_DAYS) <= form.since.data <= today:
+        form.since.errors.append(_("Choose a day between %(first)s and today.",
+                                   first=(today - timedelta(days=IMPORT_DAYS))
+                                   .strftime("%d/%m/%Y")))
+        return _connect_page(400, import_form=form)
+    iseller_catch_up.import_from(link, datetime.combine(form.since.data, time(), zone))
+    flash(_("isacc is reading the store's iSeller sales since %(day)s; they appear in Sync "
+            "activity as they come in.", day=form.since.data.strftime("%d/%m/%Y")), "info")
+    return go(url_for("connect.show", store_id=store_id))
 
 
 @bp.route("/stores/<int:store_id>/connect/iseller/disconnect", methods=["POST"])

@@ -1,4 +1,4 @@
-"""iseller webhooks: the set-up iSeller signs notices with, and the notices received
+"""iseller webhooks: the set-up iSeller signs notices with, the notices received, the catch-up cursor
 
 Revision ID: 0012_iseller_webhooks
 Revises: 0011_iseller_connection
@@ -22,6 +22,11 @@ def upgrade():
         batch.add_column(sa.Column('webhook_key', sa.Text(), nullable=True))
         batch.add_column(sa.Column('webhook_key_made_at', sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('webhook_received_at', sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('orders_cursor', sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('catch_up_due_at', sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('caught_up_at', sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('catch_up_error', sa.Text(), nullable=True))
+        batch.add_column(sa.Column('wording', sa.JSON(), nullable=True))
         batch.create_unique_constraint(batch.f('uq_iseller_connection_webhook_id'), ['webhook_id'])
     op.create_table('iseller_notice',
     sa.Column('id', BIG_ID, nullable=False),
@@ -54,7 +59,9 @@ def downgrade():
     op.drop_table('iseller_notice')
     with op.batch_alter_table('iseller_connection') as batch:
         batch.drop_constraint(batch.f('uq_iseller_connection_webhook_id'), type_='unique')
-        batch.drop_column('webhook_received_at')
+        for column in ('wording', 'catch_up_error', 'caught_up_at', 'catch_up_due_at',
+                       'orders_cursor', 'webhook_received_at'):
+            batch.drop_column(column)
         batch.drop_column('webhook_key_made_at')
         batch.drop_column('webhook_key')
         batch.drop_column('webhook_id')
