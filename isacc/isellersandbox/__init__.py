@@ -7,12 +7,14 @@ So far: OAuth (sign-in, Grant, the three grants) and GetStoreInfo; the till, the
 endpoints, the ERP API and webhooks follow (#17)."""
 
 import secrets
+import time
 from pathlib import Path
 
 from flask import Flask
 
 from isacc.isellersandbox import settings
-from isacc.isellersandbox.storage import open_accounts
+from isacc.isellersandbox.storage import open_accounts, open_shop
+from isacc.isellersandbox.webhooks import Webhooks
 
 
 class Sandbox:
@@ -22,6 +24,9 @@ class Sandbox:
         self.accounts = open_accounts(data_dir)
         for uri in config["REDIRECT_URIS"]:
             self.accounts.register_redirect_uri(config["CLIENT_ID"], uri)
+        self.shop = open_shop(data_dir, int(time.time()))
+        self.webhooks = Webhooks(self.shop, config["WEBHOOK_RETRY_SECONDS"],
+                                 config["WEBHOOK_TIMEOUT_SECONDS"])
 
 
 def create_iseller_sandbox_app(config: dict | None = None) -> Flask:
@@ -34,9 +39,10 @@ def create_iseller_sandbox_app(config: dict | None = None) -> Flask:
     app.extensions["iseller_sandbox"] = Sandbox(
         Path(config.get("DATA_DIR") or "instance/iseller-sandbox"), config)
 
-    from isacc.isellersandbox import admin, oauth, store
+    from isacc.isellersandbox import admin, oauth, store, till
 
     app.register_blueprint(oauth.bp)
     app.register_blueprint(store.bp)
+    app.register_blueprint(till.bp)
     app.register_blueprint(admin.bp)
     return app

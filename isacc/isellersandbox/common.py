@@ -1,7 +1,8 @@
 """What the iSeller sandbox's views share: the sandbox itself, iSeller's answer envelope and
-the bearer token check."""
+the bearer token check, and how iSeller shows a time."""
 
 import time
+from datetime import UTC, datetime
 
 from flask import current_app, jsonify, request
 
@@ -36,3 +37,11 @@ def bearer_token() -> dict | None:
         "SELECT * FROM token WHERE access = ? AND revoked = 0 AND expires > ?",
         header[7:], time.time())
     return dict(rows[0]) if rows else None
+
+
+def shown(moment: float | None, time_zone: int) -> str | None:
+    """[C] 0.13/0.14 a stored UTC time as iSeller shows it: in the request's time_zone,
+    "YYYY-MM-DD HH:MM:SS", without an offset."""
+    if moment is None:
+        return None
+    return datetime.fromtimestamp(moment + time_zone * 3600, UTC).strftime("%Y-%m-%d %H:%M:%S")

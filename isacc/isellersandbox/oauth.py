@@ -49,7 +49,8 @@ def authorize():
 @bp.route("/oauth/login", methods=["POST"])
 def login():
     target = request.form.get("next", "")
-    if not target.startswith("/oauth/authorize"):
+    # Only back to the sandbox's own pages: the Grant page or the till.
+    if not (target.startswith("/oauth/authorize") or target == "/till"):
         target = "/oauth/authorize"
     config = current_app.config
     if (request.form.get("email"), request.form.get("password")) != (

@@ -19,6 +19,11 @@ DEFAULTS = {
     "CODE_SECONDS": 600,
     # [G] a13: refresh tokens rotate (one client keeps the newest); the old pair stops.
     "ROTATE_REFRESH": True,
+    # [G] d4 iSeller retries a failed delivery (not 2xx, no answer, time-out): seconds to wait
+    # before each further attempt, the same request each time. Tests give shorter steps.
+    "WEBHOOK_RETRY_SECONDS": (5, 30, 120, 600, 3600),
+    # [G] d4 how long one delivery attempt waits for the receiver.
+    "WEBHOOK_TIMEOUT_SECONDS": 10,
 }
 # The demo store: its name makes its host's name ([C] 0.2, https://{storename}.isellershop.com;
 # in the sandbox, one host serves every store and resource_url is the sandbox's own address).
@@ -43,3 +48,107 @@ PAYMENT_TYPES = (
     {"name": "iSeller Pay", "is_active": True, "gateway": "iseller_pay"},
     {"name": "Voucher", "is_active": False, "gateway": "custom"},
 )
+
+# ---- the store side: catalogue, till, v2 reads, webhooks (#17) -----------------------------
+
+# The demo catalogue, replaced whole by POST /sandbox/admin/products. Prices and buying prices
+# in whole IDR [C 0.16]; stock per outlet_code. SKUs follow isacc's demo (KN-0001...), which
+# matching by item code [C f10, G that it is the SKU] needs.
+PRODUCTS = (
+    {"product_id": "5e1f0a2b-7c1d-4e8a-9b10-000000000001", "sku": "KN-0001",
+     "name": "Arabika Gayo 250 g", "price": 95000, "buying_price": 43000, "taxable": True,
+     "track_inventory": True, "stock": {"KMG": 20, "SNP": 12}},
+    {"product_id": "5e1f0a2b-7c1d-4e8a-9b10-000000000002", "sku": "KN-0002",
+     "name": "Arabika Toraja 250 g", "price": 105000, "buying_price": 47000, "taxable": True,
+     "track_inventory": True, "stock": {"KMG": 15, "SNP": 8}},
+    {"product_id": "5e1f0a2b-7c1d-4e8a-9b10-000000000003", "sku": "KN-0011",
+     "name": "Es Kopi Susu", "price": 25000, "buying_price": 9000, "taxable": True,
+     "track_inventory": True, "stock": {"KMG": 100, "SNP": 80}},
+    {"product_id": "5e1f0a2b-7c1d-4e8a-9b10-000000000004", "sku": "KN-0012",
+     "name": "Americano", "price": 22000, "buying_price": 7000, "taxable": True,
+     "track_inventory": True, "stock": {"KMG": 100, "SNP": 80}},
+    {"product_id": "5e1f0a2b-7c1d-4e8a-9b10-000000000005", "sku": "KN-0014",
+     "name": "Latte", "price": 32000, "buying_price": 11000, "taxable": True,
+     "track_inventory": True, "stock": {"KMG": 60, "SNP": 40}},
+    {"product_id": "5e1f0a2b-7c1d-4e8a-9b10-000000000006", "sku": "KN-0026",
+     "name": "Croissant", "price": 28000, "buying_price": 12000, "taxable": True,
+     "track_inventory": True, "stock": {"KMG": 24, "SNP": 18}},
+    {"product_id": "5e1f0a2b-7c1d-4e8a-9b10-000000000007", "sku": "KN-0036",
+     "name": "Tumbler 500 ml", "price": 150000, "buying_price": 68000, "taxable": True,
+     "track_inventory": True, "stock": {"KMG": 10, "SNP": 5}},
+    # A service with no stock and no tax: a brewing class.
+    {"product_id": "5e1f0a2b-7c1d-4e8a-9b10-000000000008", "sku": "KN-0099",
+     "name": "Kelas Seduh Manual", "price": 200000, "buying_price": 0, "taxable": False,
+     "track_inventory": False, "stock": {}},
+)
+# [G] b.9 the till's registers per outlet: order_reference is "#<number>-<running number>",
+# the prefix being the register number [C b.9]. The first is the outlet's default register.
+REGISTERS = {
+    "KMG": ({"register_id": "9b2d4c1e-2f3a-4b5c-8d6e-00000000a001", "number": 3123,
+             "register_name": "Register #3123"},
+            {"register_id": "9b2d4c1e-2f3a-4b5c-8d6e-00000000a002", "number": 3124,
+             "register_name": "Register #3124"}),
+    "SNP": ({"register_id": "9b2d4c1e-2f3a-4b5c-8d6e-00000000b001", "number": 3340,
+             "register_name": "Register #3340"},),
+}
+# [G] b.9 a register's receipts count on from 1001 (the samples: #3123-1001, #3340-10001).
+FIRST_RECEIPT_NUMBER = 1001
+# [G] b.9 the signed-in merchant rings orders up as this cashier.
+CASHIER = {"cashier_id": "4f7a2e10-1c3b-4d5e-9f60-0000000c0001", "cashier_first_name": "Rina",
+           "cashier_last_name": "Kasir"}
+# [G] b.9 one tax for taxable lines: PB1 (restaurant tax) 10 %, added on top (tax_inclusive
+# false); tax per line on its subtotal, rounded half up to whole rupiah.
+TAX_PERCENTAGE = 10
+# [G] b.9 what the till fills on a POS order [C for the values themselves].
+ORDER_TYPE = "dine_in"
+PROCESSING_METHOD = "checkout"
+# [G] b.9 MDR: iSeller Pay's fee, 0.7 % of the payment (isacc's demo uses the same rate),
+# rounded half up to whole rupiah; only iseller_pay transactions carry one [G].
+MDR_RATE = "0.007"
+# [G] b.9 payment_type_id: a GUID per payment type, null for cash (the sample's cash row).
+PAYMENT_TYPE_IDS = {
+    "Debit BCA": "c3a9e1f0-5b2d-4c6e-8a71-0000000d0001",
+    "Kartu Kredit": "c3a9e1f0-5b2d-4c6e-8a71-0000000d0002",
+    "iSeller Pay": "c3a9e1f0-5b2d-4c6e-8a71-0000000d0003",
+    "Voucher": "c3a9e1f0-5b2d-4c6e-8a71-0000000d0004",
+}
+# [G] b.9 a till sale is handed over at once: it is fulfilled, and its stock is in the lines'
+# units_used; the `fulfillments` list (TrackInventory) names orders fulfilled after the sale
+# (online orders), so it stays empty for till sales.
+TILL_SALES_IN_FULFILLMENTS = False
+# [G] b.6 a sale that moves a product's stock changes its modified_date, so a GetProducts
+# poller on modified_after sees the new stock.
+STOCK_CHANGE_MODIFIES_PRODUCT = True
+
+# ---- v2 reads [b.1] ----
+# [G] 0.15 a request without time_zone is read, and answered, in UTC.
+DEFAULT_TIME_ZONE = 0
+# [G] 0.13 the hour offsets accepted (the world's zones run from -12 to +14).
+TIME_ZONES = range(-12, 15)
+# [G] e4 pages count from 1; page 0 reads as the first page too (K1 starts at 0).
+FIRST_PAGE = 1
+# [G] e5 no maximum page_size is documented (500 works): a larger one gets pages of this size
+# (has_next_item still tells the caller to go on). Without page_size, pages of the default.
+MAX_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 100
+# [G] b.1 without `sort`/`sort_direction`: oldest created first.
+DEFAULT_SORT = ("CreatedDate", "ASC")
+# [G] b.2 `count` is the number of rows on this page (the sample's 200 is a page).
+# [G] b.9 a sub-list asked for without its include is null (GetTransactions' sample shows
+# "mdr": null); the top-level refunded_orders and fulfillments are left out [C b.2].
+# [G] 0.11 iSeller's refusals of parameters are not documented: the sandbox refuses an unknown
+# parameter, a malformed date, number or boolean, a bad enum value or include with HTTP 200,
+# status false and a plain error_message. Real iSeller may ignore unknown names (K4 sends
+# `timezone` and gets data [G 0.15]); refusing them shows isacc's own misspellings.
+REFUSE_UNKNOWN_PARAMETERS = True
+# [S] b.1 GetOrders needs created_after, unless a modified bound or order_id is given (K1).
+# [C] b.6 GetProducts' required parameters (page and page_size since 16 Feb 2024).
+GET_PRODUCTS_REQUIRED = ("track_inventory", "modified_after", "page", "page_size")
+
+# ---- webhooks [d] ----
+# [S] d3 the event types a store can give a Notification URL for (only Order is sent yet).
+WEBHOOK_EVENT_TYPES = ("order", "fulfillment", "refund", "member", "payout",
+                       "online_ordering_notification")
+# [G] d8 the Order event's order_date is shown in the store's zone (the rebuilt sample: the
+# Timestamp 06:06:40Z, the order_date 13:06:39), WIB.
+WEBHOOK_TIME_ZONE = 7
