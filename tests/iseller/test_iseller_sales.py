@@ -6,7 +6,9 @@ stock."""
 
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -144,7 +146,7 @@ def test_a_sale_rung_up_on_the_till_reaches_accurate_once_to_the_rupiah(shop, is
     number = order["order_reference"].lstrip("#")
     invoice = shop.accurate.detail("sales-invoice", number=number)
     assert Decimal(str(invoice["totalAmount"])) == Decimal(390000)
-    assert {(line["item"]["no"], Decimal(str(line["quantity"])),
+    assert {(line["itemNo"], Decimal(str(line["quantity"])),
              Decimal(str(line["unitPrice"]))) for line in invoice["detailItem"]} == {
         ("KN-0001", Decimal(2), Decimal(95000)), ("KN-0099", Decimal(1), Decimal(200000))}
     receipt = shop.accurate.detail("sales-receipt", number=f"{number}-1")
@@ -158,3 +160,100 @@ def test_a_sale_rung_up_on_the_till_reaches_accurate_once_to_the_rupiah(shop, is
     assert notice.status == Status.SUCCESS
     assert len(list(shop.accurate.list("sales-invoice"))) == 1
     assert shop.sandbox.violations() == 0
+
+
+def test_an_iseller_pay_sale_books_its_fee_to_the_mdr_account(shop, iseller):
+    till = Till(iseller)
+    order = till.sell([{"sku": "KN-0099", "quantity": 1}],
+                      [{"payment_type": "iSeller Pay", "amount": 200000}])
+    [transaction] = order["transactions"]
+    fee = Decimal(str(transaction["mdr"][0]["payment_method_fee"]))
+    assert fee > 0
+    till.delivered(1)
+    bring_in(shop)
+    receipt = shop.accurate.detail("sales-receipt",
+                                   number=f"{order['order_reference'].lstrip('#')}-1")
+    assert receipt["bankNo"] == SEED_MAPPING["isellerpay_account_no"]
+    assert Decimal(str(receipt["chequeAmount"])) == Decimal(200000) - fee
+    [cut] = receipt["detailInvoice"][0]["detailDiscount"]
+    assert (cut["accountNo"], Decimal(str(cut["amount"]))) == (
+        SEED_MAPPING["mdr_account_no"], fee)
+
+
+def test_with_webhooks_off_the_catch_up_still_brings_every_sale(shop, iseller, app):
+    from isacc.iseller import catch_up
+
+    iseller.admin("webhooks/switch", {"on": False})
+    for config in (app.config, current_app.config):
+        config["ISELLER_PAGE_SIZE"] = 2  # three sales: two pages
+    till = Till(iseller)
+    sold = [till.sell([{"sku": "KN-0099", "quantity": n}],
+                      [{"payment_type": "Cash", "amount": 200000 * n}]) for n in (1, 2, 3)]
+    assert till.deliveries() == []
+    store = db.session.get(Store, shop.store.id)
+    assert catch_up.catch_up(store) == 3
+    assert catch_up.catch_up(store) == 0  # the overlap reads them again: the same notices
+    bring_in(shop)
+    for order, n in zip(sold, (1, 2, 3), strict=True):
+        invoice = shop.accurate.detail("sales-invoice",
+                                       number=order["order_reference"].lstrip("#"))
+        assert Decimal(str(invoice["totalAmount"])) == Decimal(200000 * n)
+    assert len(list(shop.accurate.list("sales-invoice"))) == 3
+    assert db.session.get(Store, shop.store.id).iseller.caught_up_at is not None
+
+
+def test_a_first_import_from_a_day_brings_the_sales_since_then(shop, iseller, client):
+    from isacc.iseller import catch_up
+
+    iseller.admin("webhooks/switch", {"on": False})
+    now = datetime.now(UTC).replace(microsecond=0)
+    old, recent = (requests.post(f"{iseller.url}/sandbox/till/orders", json={
+        "outlet_code": "KMG", "lines": [{"sku": "KN-0099", "quantity": 1}],
+        "payments": [{"payment_type": "Cash", "amount": 200000}],
+        "order_date": (now - timedelta(days=days)).isoformat().replace("+00:00", "Z")},
+        timeout=10).json()["order"] for days in (10, 3))
+    store = db.session.get(Store, shop.store.id)
+    assert catch_up.catch_up(store) == 0  # both before the store was connected
+    page = client.get(f"/stores/{store.id}/connect/").get_data(as_text=True)
+    since = (now - timedelta(days=5)).astimezone(ZoneInfo(store.timezone)).date()
+    answer = client.post(f"/stores/{store.id}/connect/iseller/import",
+                         data={"csrf_token": csrf_from(page), "since": since.isoformat()},
+                         follow_redirects=True)
+    assert f"iSeller sales since {since:%d/%m/%Y}" in answer.get_data(as_text=True)
+    assert catch_up.catch_up(db.session.get(Store, store.id)) == 1
+    bring_in(shop)
+    numbers = {i["number"] for i in shop.accurate.list("sales-invoice", fields="id,number")}
+    assert numbers == {recent["order_reference"].lstrip("#")}
+    assert old["order_reference"].lstrip("#") not in numbers
+
+
+@pytest.mark.parametrize("since", ["", "not a date", "2099-01-01", "2000-01-01"])
+def test_an_import_from_no_day_or_a_day_out_of_reach_is_refused_on_the_form(shop, client,
+                                                                              since):
+    store_id = shop.store.id
+    before = db.session.get(Store, store_id).iseller.orders_cursor
+    page = client.get(f"/stores/{store_id}/connect/").get_data(as_text=True)
+    answer = client.post(f"/stores/{store_id}/connect/iseller/import",
+                         data={"csrf_token": csrf_from(page), "since": since})
+    assert answer.status_code == 400
+    assert 'id="since-error"' in answer.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Store, store_id).iseller.orders_cursor == before
+
+
+def test_a_notice_for_an_order_iseller_does_not_show_waits_and_says_why(shop, client):
+    import json
+
+    from tests.iseller.test_iseller_webhooks import iseller_headers
+
+    link = db.session.get(Store, shop.store.id).iseller
+    body = json.dumps({"order_id": "00000000-0000-0000-0000-00000000dead"}).encode()
+    answer = client.post(f"/webhooks/iseller/{link.webhook_id}/order", data=body,
+                         headers=iseller_headers(link.webhook_key, body))
+    assert answer.status_code == 200
+    notices.run_store(shop.store.id)
+    db.session.expire_all()
+    [notice] = db.session.scalars(db.select(IsellerNotice)).all()
+    assert notice.status == Status.PENDING and notice.attempts == 1
+    assert "does not show order" in notice.reason
+    assert notice.due_at > datetime.now(UTC)  # tried again after a backoff
