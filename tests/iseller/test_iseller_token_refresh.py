@@ -289,3 +289,15 @@ def test_the_tick_refreshes_a_store_due_and_leaves_a_fresh_one_alone(token_endpo
     # The next tick has nothing to do: the store waiting for its owner is not asked again.
     assert refresh_tokens() == {"refreshed": 0, "reconnect_needed": 0, "retry_later": 0}
     assert token_endpoint.calls == 2
+
+
+def test_a_refresh_put_off_by_iseller_out_of_reach_still_calls_with_the_valid_token(
+        store_id, iseller, app):
+    link = stored(store_id)
+    link.token_expires_at = utcnow() + timedelta(days=1)
+    db.session.commit()
+    tokens = (link.access_token, link.refresh_token)
+    for config in (app.config, current_app.config):
+        config["ISELLER_OAUTH_URL"] = "http://127.0.0.1:9"  # the store host still answers
+    assert store_name(store_id) == "kopinusantara"
+    assert (stored(store_id).access_token, stored(store_id).refresh_token) == tokens
