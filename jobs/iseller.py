@@ -3,7 +3,7 @@ ids."""
 
 from isacc.extensions import db
 from isacc.iseller import catch_up as catch_up_module
-from isacc.iseller import notices
+from isacc.iseller import connection, notices
 from isacc.models import Store
 from isacc.models.base import utcnow
 from jobs.sync import _context
@@ -34,3 +34,9 @@ def tick() -> dict:
         for store_id in catch_ups:
             catch_up_module.enqueue(store_id)
         return {"lanes": len(lanes), "catch_ups": len(catch_ups)}
+
+
+def refresh_tokens() -> dict:
+    """The scheduler's tick for iSeller tokens: refresh every connected store's that is due."""
+    with _context():
+        return connection.refresh_due()

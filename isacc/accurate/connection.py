@@ -2,13 +2,11 @@
 store at a time, across every process), the database session renewed when it lapses, and a
 refused refresh turned into "reconnect Accurate" instead of a failure on every row."""
 
-import threading
-from contextlib import contextmanager
 from datetime import timedelta
 
-import redis
 from flask import current_app
 
+from isacc import refresh_lock
 from isacc.accurate import account, oauth, scopes
 from isacc.accurate.client import AccurateClient, DatabaseAccess
 from isacc.accurate.errors import FinalError, NotConnected, ReconnectRequired, SessionExpired
@@ -75,38 +73,10 @@ def client_for(store: Store) -> AccurateClient:
     )
 
 
-def _local() -> bool:
-    """The local worker of `make run` without Redis: one process, so in-process limits."""
-    return bool(current_app.config.get("ISACC_LOCAL_WORKER"))
-
-
 def _limiter():
-    if not _local():
+    if not refresh_lock.in_one_process():
         return SharedLimiter(get_redis())
     return current_app.extensions.setdefault("isacc_local_limiter", LocalLimiter())
-
-
-@contextmanager
-def _lock(name: str):
-    """Held while one store's token is refreshed. Not getting it in time raises LockError
-    (retry later); a lock that lapsed meanwhile is let go quietly: whoever took it over
-    compares tokens under it, so nothing is spent twice."""
-    if _local():
-        with current_app.extensions.setdefault("isacc_local_locks", {}).setdefault(
-                name, threading.Lock()):
-            yield
-        return
-    lock = get_redis().lock(name, timeout=REFRESH_LOCK_SECONDS,
-                            blocking_timeout=REFRESH_LOCK_SECONDS)
-    if not lock.acquire():
-        raise redis.exceptions.LockError(f"{name} not free within {REFRESH_LOCK_SECONDS} s")
-    try:
-        yield
-    finally:
-        try:
-            lock.release()
-        except redis.exceptions.LockNotOwnedError:
-            current_app.logger.warning("token refresh outlasted its lock %s", name)
 
 
 def _connected(store: Store, need_database: bool = True) -> AccurateConnection:
@@ -131,7 +101,8 @@ def _refresh(connection: AccurateConnection, failed_token: str | None = None) ->
     takes the one another worker stored instead of refreshing again and revoking it, so a
     store's refresh token is spent once (Accurate rotates it on every refresh).
     """
-    with _lock(f"isacc:accurate-refresh:{connection.store_id}"):
+    with refresh_lock.held(f"isacc:accurate-refresh:{connection.store_id}",
+                           REFRESH_LOCK_SECONDS):
         db.session.refresh(connection)
         if connection.status == ConnectionStatus.NEEDS_RECONNECT:
             raise ReconnectRequired()

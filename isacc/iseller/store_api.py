@@ -3,7 +3,7 @@ is HTTP 200 with status false [C, 0.11]), errors as isacc's outcome values."""
 
 import requests
 
-from isacc.accurate.errors import FinalError, ReconnectRequired, RetryableError
+from isacc.accurate.errors import FinalError, ReconnectRequired, RetryableError, TokenInvalid
 from isacc.reasons import say
 
 TIMEOUT = (5, 30)
@@ -17,7 +17,11 @@ def call(api_host: str, access_token: str, endpoint: str, body: dict | None = No
                                timeout=TIMEOUT)
     except requests.RequestException as error:
         raise RetryableError(say("iSeller could not be reached.")) from error
-    if answer.status_code in (401, 403):
+    if answer.status_code == 401:  # [S, 0.12] the token expired or was revoked: refresh it
+        raise TokenInvalid(say("iSeller did not accept isacc's access token."),
+                           say("isacc renews it by itself; if this stays, connect to iSeller "
+                               "again from the Connect page."))
+    if answer.status_code == 403:  # [S, 0.12] a token without the right: not a token problem
         raise ReconnectRequired(say("iSeller no longer accepts isacc's access."),
                                 say("Connect to iSeller again from the Connect page."))
     if answer.status_code == 429 or answer.status_code >= 500:
