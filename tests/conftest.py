@@ -216,6 +216,21 @@ def post_event(client, store: Store, path: str, payload: dict, *, timestamp: int
     return client.post(f"/api/v1/{path}", data=body, headers=headers)
 
 
+@pytest.fixture
+def live_server(app):
+    """isacc over real HTTP: for a browser, or for a sandbox to send its webhooks to."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
 class SandboxServer:
     """The Accurate sandbox on a free local port, over real HTTP."""
 

@@ -1,12 +1,10 @@
 """Browser tests: the app served over real HTTP, driven by Debian's Chromium via Playwright."""
 
-import threading
 from pathlib import Path
 
 import pytest
 from flask import current_app
 from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
 
 from isacc.accurate import connection
 from isacc.demo import build_demo
@@ -31,16 +29,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 @pytest.fixture

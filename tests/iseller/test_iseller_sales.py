@@ -4,8 +4,6 @@ order through GetOrders and brings it in, the sync lane books it. Checked in Acc
 books, to the rupiah: the invoice, the receipt into the method's account, the MDR fee, the
 stock."""
 
-import threading
-import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -13,26 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 from flask import current_app
-from werkzeug.serving import make_server
 
-from isacc.accurate import connection
 from isacc.extensions import db
 from isacc.iseller import notices
-from isacc.isellersandbox.testing import grant_access
-from isacc.models import (
-    IsellerNotice,
-    Outlet,
-    OutletMapping,
-    OutletPaymentAccount,
-    Role,
-    SalesOrder,
-    Status,
-    Store,
-)
+from isacc.models import IsellerNotice, SalesOrder, Status, Store
 from isacc.sandbox.settings import SEED_CASH_ACCOUNT, SEED_MAPPING
-from tests.accurate.conftest import DATABASE, grant, sandbox_config
-from tests.conftest import csrf_from, login, make_store, make_user
-from tests.iseller.test_connect_iseller import back_to_isacc, start
+from tests.conftest import csrf_from
+from tests.iseller.shops import WAREHOUSES, Till, connect_to_both
 from tests.sync.conftest import Shop
 
 # Two untaxed items (tax is booked apart with #18): a bag of beans and a class with no stock.
@@ -42,83 +27,13 @@ CATALOGUE = [
     {"sku": "KN-0099", "name": "Kelas Seduh Manual", "price": 200000, "taxable": False,
      "track_inventory": False, "stock": {}},
 ]
-WAREHOUSE = "Gudang Kemang"
+WAREHOUSE = WAREHOUSES["Kemang"]
 
 
 @pytest.fixture
-def live_isacc(app):
-    """isacc over real HTTP, for the iSeller sandbox to send its webhooks to."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-class Till:
-    """The iSeller sandbox's till and its admin controls, over HTTP."""
-
-    def __init__(self, iseller):
-        self.iseller = iseller
-
-    def sell(self, lines, payments, outlet="KMG") -> dict:
-        answer = requests.post(f"{self.iseller.url}/sandbox/till/orders", json={
-            "outlet_code": outlet, "lines": lines, "payments": payments}, timeout=10)
-        assert answer.status_code == 201, answer.text
-        return answer.json()["order"]
-
-    def deliveries(self) -> list[dict]:
-        return self.iseller.admin("webhooks/deliveries")["deliveries"]
-
-    def delivered(self, count: int, seconds: float = 15) -> list[dict]:
-        """The first `count` deliveries, once each reached isacc."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            sent = self.deliveries()
-            if len(sent) >= count and all(d["delivered"] for d in sent[:count]):
-                return sent
-            time.sleep(0.1)
-        raise AssertionError(f"not delivered in {seconds} s: {self.deliveries()}")
-
-
-@pytest.fixture
-def shop(app, client, sandbox, iseller, live_isacc):
-    """A store on both sandboxes: Accurate connected (the items in stock), iSeller connected
-    from the Connect page, Kemang mapped, the webhook set up under Apps -> Webhook with the
-    URL and key the Connect page shows."""
-    for config in (app.config, current_app.config):
-        config.update(sandbox_config(sandbox))
-        config["ISELLER_OAUTH_URL"] = iseller.url
-    store = make_store("Kopi Nusantara")
-    owner = make_user(Role.OWNER, store)
-    db.session.commit()
-    connection.save_token(store, grant(current_app.config))
-    connection.choose_database(store, DATABASE, "Kopi Nusantara")
-    login(client, owner.email)
-    back_to_isacc(client, grant_access(start(client, store.id)))
-    page = client.get(f"/stores/{store.id}/connect/").get_data(as_text=True)
-    client.post(f"/stores/{store.id}/connect/iseller/webhook-key",
-                data={"csrf_token": csrf_from(page)})
-    link = db.session.get(Store, store.id).iseller
-    kemang = db.session.scalar(db.select(Outlet).where(Outlet.store_id == store.id,
-                                                       Outlet.name == "Kemang"))
-    db.session.add(OutletMapping(
-        store_id=store.id, outlet_id=kemang.id, active=True, warehouse_name=WAREHOUSE,
-        **SEED_MAPPING, payment_accounts=[OutletPaymentAccount(
-            payment_method="cash", account_no=SEED_CASH_ACCOUNT)]))
-    db.session.commit()
-    accurate = connection.client_for(store)
-    for item in CATALOGUE:
-        accurate.save("item", {"no": item["sku"], "name": item["name"],
-                               "itemType": "INVENTORY" if item["stock"] else "SERVICE",
-                               **({"detailOpenBalance": [
-                                   {"quantity": 100, "unitCost": 40000,
-                                    "warehouseName": WAREHOUSE}]} if item["stock"] else {})})
-    iseller.admin("products", {"products": CATALOGUE})
-    iseller.admin("webhooks", {"event_type": "order", "api_key": link.webhook_key,
-                               "url": f"{live_isacc}/webhooks/iseller/{link.webhook_id}/order"})
-    return Shop(client, store, sandbox)
+def shop(app, client, sandbox, iseller, live_server):
+    return Shop(client, connect_to_both(app, client, sandbox, iseller, live_server, CATALOGUE),
+                sandbox)
 
 
 def bring_in(shop: Shop) -> None:
