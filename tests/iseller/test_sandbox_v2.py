@@ -3,6 +3,8 @@ them: GetOrders' filters (inclusive bounds, time_zone on both the request and th
 paging with has_next_item, includes, order_id), GetTransactions, GetRegisterShifts and
 GetProducts' stock per outlet; and the refusals, HTTP 200 with status false."""
 
+import time
+
 import pytest
 import requests
 
@@ -311,3 +313,46 @@ def test_get_products_refuses_with_status_false(iseller, token, params, named):
     body = v2(iseller, token, "GetProducts", **{k: v for k, v in given.items()
                                                 if v is not None})
     assert body["status"] is False and named in body["error_message"]
+
+
+def get_orders(iseller, token) -> requests.Response:
+    return requests.post(f"{iseller.url}/api/v2/GetOrders", timeout=10,
+                         data={"created_after": "2026-12-01T00:00:00"},
+                         headers={"Authorization": f"Bearer {token}"})
+
+
+def test_injected_failures_answer_in_the_envelope_until_switched_off(iseller, token):
+    iseller.admin("faults", {"error_rate": 1, "status": 503})
+    failed = get_orders(iseller, token)
+    assert failed.status_code == 503 and failed.json()["status"] is False
+    iseller.admin("faults", {})
+    assert get_orders(iseller, token).json()["status"] is True
+
+
+def test_the_next_calls_to_one_endpoint_can_be_refused(iseller, token):
+    iseller.admin("faults", {"refuse_module": "GetOrders", "refuse_status": 401,
+                             "refuse_count": 1})
+    assert v2(iseller, token, "GetTransactions")["status"] is True  # another endpoint
+    refused = get_orders(iseller, token)
+    assert refused.status_code == 401 and refused.json()["status"] is False
+    assert get_orders(iseller, token).status_code == 200
+    iseller.admin("faults", {"refuse_module": "GetOrders", "refuse_status": 200,
+                             "refuse_count": 1})
+    business = get_orders(iseller, token)
+    assert business.status_code == 200 and business.json()["status"] is False
+
+
+def test_slow_and_dropped_answers(iseller, token):
+    iseller.admin("faults", {"slow_rate": 1, "slow_seconds": 0.3})
+    started = time.monotonic()
+    assert get_orders(iseller, token).status_code == 200
+    assert time.monotonic() - started >= 0.3
+    iseller.admin("faults", {"drop_rate": 1})
+    with pytest.raises(requests.ConnectionError):
+        get_orders(iseller, token)
+
+
+def test_unknown_fault_settings_are_a_400(iseller):
+    answer = requests.post(f"{iseller.url}/sandbox/admin/faults", json={"latency": 5},
+                           timeout=10)
+    assert answer.status_code == 400 and "latency" in answer.json()["error"]
