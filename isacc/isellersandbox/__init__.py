@@ -7,15 +7,15 @@ What exists now:
 - OAuth (oauth.py): sign-in, Grant, the three grants; GetStoreInfo (store.py).
 - The till (till.py, orders.py, shifts.py), the only way orders are made: a JSON API under
   /sandbox/till (orders, register shifts) and the /till page behind the store's sign-in.
-- The v2 reads (reads.py): GetOrders, GetTransactions, GetRegisterShifts, GetProducts, with
-  iSeller's filters, time_zone, inclusive bounds, paging and includes; refusals as HTTP 200
-  with status false.
+- The v2 reads (reads.py, summaries.py): GetOrders, GetTransactions, GetRegisterShifts,
+  GetProducts, GetOrderSummary, GetTransactionSummary, with iSeller's filters, time_zone,
+  inclusive bounds, paging and includes; refusals as HTTP 200 with status false.
 - The Order webhook (webhooks.py): signed, sent in the background, retried, kept.
 - Admin controls (admin.py, /sandbox/admin): callbacks, token expiry, the catalogue,
   webhooks set-up, switch, deliveries and resend, and faults on the v2 endpoints (the
   Accurate sandbox's Faults).
-Not yet: GetOrderSummary, GetTransactionSummary, the ERP API (v3/v4), refunds and voids,
-the other webhook event types (#17)."""
+Not yet: the ERP API (v3/v4), refunds, voids and cancellations, the other webhook event
+types (#17)."""
 
 import secrets
 import time

@@ -183,16 +183,8 @@ def _page(table: str, query: Query, where: list[str], args: list) -> tuple[list,
     return rows[:size], len(rows) > size
 
 
-def get_orders() -> dict:
-    """[C b.2] orders by the shared filters and order_id, payment_status,
-    fulfillment_status, customer_id."""
-    query = Query("GetOrders", SHARED | {"order_id", "payment_status", "fulfillment_status",
-                                         "customer_id"}, ORDER_INCLUDES)
-    params = query.params
-    # [S b.1] created_after is required unless a modified bound (K1) or order_id is given.
-    if not ({"created_after", "modified_after", "modified_before", "order_id"} & set(params)):
-        raise Refusal("created_after is required (or a modified_after/modified_before "
-                      "bound, or order_id).")
+def order_filters(query: Query) -> tuple[list[str], list]:
+    """SQL conditions on store_order for the shared filters and those GetOrders adds."""
     where, args = [], []
     query.window(where, args)
     for column, value in (
@@ -203,7 +195,27 @@ def get_orders() -> dict:
         if value is not None:
             where.append(f"{column} = ?")
             args.append(value)
-    rows, more = _page("store_order", query, where, args)
+    return where, args
+
+
+def matching(table: str, query: Query, where: list[str], args: list) -> list:
+    """Every row the conditions match, oldest first (what a summary adds up)."""
+    sql = (f"SELECT * FROM {table}{' WHERE ' + ' AND '.join(where) if where else ''} "  # noqa: S608
+           f"ORDER BY created, n")
+    return sandbox().shop.query(sql, *args)
+
+
+def get_orders() -> dict:
+    """[C b.2] orders by the shared filters and order_id, payment_status,
+    fulfillment_status, customer_id."""
+    query = Query("GetOrders", SHARED | {"order_id", "payment_status", "fulfillment_status",
+                                         "customer_id"}, ORDER_INCLUDES)
+    params = query.params
+    # [S b.1] created_after is required unless a modified bound (K1) or order_id is given.
+    if not ({"created_after", "modified_after", "modified_before", "order_id"} & set(params)):
+        raise Refusal("created_after is required (or a modified_after/modified_before "
+                      "bound, or order_id).")
+    rows, more = _page("store_order", query, *order_filters(query))
     orders = [order_view(json.loads(row["data"]), query.includes, query.time_zone)
               for row in rows]
     answer = {"count": len(orders), "orders": orders}
@@ -225,16 +237,20 @@ def _fulfillment(order: dict) -> dict:
                                 for unit in line["units_used"] or []]}
 
 
-def get_transactions() -> dict:
-    """[C b.4] payments by the shared filters, each with its order_id and order_reference."""
-    query = Query("GetTransactions", SHARED, TRANSACTION_INCLUDES)
+def transaction_filters(query: Query) -> tuple[list[str], list]:
     where, args = [], []
     query.window(where, args)
     outlet = query.guid("outlet_id")
     if outlet:
         where.append("outlet_id = ?")
         args.append(outlet)
-    rows, more = _page("store_transaction", query, where, args)
+    return where, args
+
+
+def get_transactions() -> dict:
+    """[C b.4] payments by the shared filters, each with its order_id and order_reference."""
+    query = Query("GetTransactions", SHARED, TRANSACTION_INCLUDES)
+    rows, more = _page("store_transaction", query, *transaction_filters(query))
     transactions = [transaction_view(json.loads(row["data"]), query.includes, query.time_zone)
                     for row in rows]
     return {"count": len(transactions), "transactions": transactions, "has_next_item": more}

@@ -133,6 +133,9 @@ MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
 # [G] b.1 without `sort`/`sort_direction`: oldest created first.
 DEFAULT_SORT = ("CreatedDate", "ASC")
+# [G] b.3/b.5 the summaries' days are UTC days, shown in the request's time_zone (the sample
+# shows "2023-01-02 07:00:00" for time_zone=7); False would make them the zone's own days.
+SUMMARY_DAYS_IN_UTC = True
 # [G] b.2 `count` is the number of rows on this page (the sample's 200 is a page).
 # [G] b.9 a sub-list asked for without its include is null (GetTransactions' sample shows
 # "mdr": null); the top-level refunded_orders and fulfillments are left out [C b.2].

@@ -9,7 +9,7 @@ import time
 
 from flask import Blueprint, request
 
-from isacc.isellersandbox import reads, settings
+from isacc.isellersandbox import reads, settings, summaries
 from isacc.isellersandbox.common import bearer_token, envelope, sandbox
 from isacc.sandbox.data import _drop_connection
 
@@ -30,6 +30,8 @@ ENDPOINTS = {name.lower(): (name, methods, handler) for name, methods, handler i
     ("GetTransactions", ("POST",), reads.get_transactions),
     ("GetRegisterShifts", ("POST",), reads.get_register_shifts),
     ("GetProducts", ("POST",), reads.get_products),
+    ("GetOrderSummary", ("POST",), summaries.get_order_summary),
+    ("GetTransactionSummary", ("POST",), summaries.get_transaction_summary),
 )}
 # A refused call's answer per refuse_status: [S 0.12] 401 and 403 for tokens; the others
 # in the envelope with that HTTP status (200: a business refusal [C 0.11]).

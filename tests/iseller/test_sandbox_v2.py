@@ -356,3 +356,34 @@ def test_unknown_fault_settings_are_a_400(iseller):
     answer = requests.post(f"{iseller.url}/sandbox/admin/faults", json={"latency": 5},
                            timeout=10)
     assert answer.status_code == 400 and "latency" in answer.json()["error"]
+
+
+def test_the_summaries_add_up_each_day(iseller, token):
+    ring(iseller, "2026-12-01T03:00:00Z")
+    ring(iseller, "2026-12-01T20:00:00Z", payment_type="iSeller Pay")
+    ring(iseller, "2026-12-02T03:00:00Z", payment_type="Debit BCA")
+    orders = ok(v2(iseller, token, "GetOrderSummary", time_zone=7,
+                   created_after="2026-12-01T00:00:00", includes="TrackInventory"))
+    assert orders["count"] == 2
+    first, second = orders["order_summaries"]
+    # UTC days, shown in the zone (settings.SUMMARY_DAYS_IN_UTC).
+    assert (first["order_date"], second["order_date"]) == ("2026-12-01 07:00:00",
+                                                          "2026-12-02 07:00:00")
+    assert (first["subtotal"], first["total_tax_amount"], first["total_amount"]) == (
+        100000.0, 10000.0, 110000.0)
+    assert second["total_amount"] == 55000.0 and first["currency"] == "IDR"
+    assert first["units_used"] == [{"product_name": "Es Kopi Susu", "sku": "KN-0011",
+                                    "stock": 4}]
+    assert first["units_hpp"][0]["quantity"] == 4
+    assert first["units_hpp"][0]["buying_price"] == 4 * 9000.0
+    plain = ok(v2(iseller, token, "GetOrderSummary", created_after="2026-12-01T00:00:00"))
+    assert "units_used" not in plain["order_summaries"][0]
+    payments = ok(v2(iseller, token, "GetTransactionSummary", time_zone=7,
+                     created_after="2026-12-01T00:00:00"))
+    day_one, day_two = payments["transaction_summaries"]
+    assert (day_one["cash"], day_one["iseller_pay"], day_one["external_debit"]) == (
+        55000.0, 55000.0, 0.0)
+    assert (day_two["cash"], day_two["external_debit"], day_two["customs"]) == (
+        0.0, 55000.0, [])
+    refused = v2(iseller, token, "GetTransactionSummary", includes="MDR")
+    assert refused["status"] is False and "mdr" in refused["error_message"]
