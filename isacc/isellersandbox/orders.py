@@ -18,6 +18,8 @@ LINE_FIELDS = {"sku", "quantity", "price", "discount"}
 PAYMENT_FIELDS = {"payment_type", "amount"}
 CUSTOMER_FIELDS = {"first_name", "last_name", "phone", "email"}
 ORDER_FIELDS = {"outlet_code", "register_name", "lines", "payments", "customer", "order_date"}
+# Beyond any real sale; keeps the rupiah arithmetic within Decimal's exact range.
+LARGEST = 10**12
 
 
 class TillError(ValueError):
@@ -56,6 +58,8 @@ def _number(value, what: str, *, whole: bool = False, positive: bool = False) ->
         raise TillError(f"{what} must be a number, not {value!r}.") from None
     if not number.is_finite() or (whole and number != number.to_integral_value()):
         raise TillError(f"{what} must be a {'whole ' if whole else ''}number, not {value!r}.")
+    if number > LARGEST:
+        raise TillError(f"{what} must be at most {LARGEST}, not {value!r}.")
     if number < 0 or (positive and number == 0):
         raise TillError(f"{what} must be {'more than 0' if positive else '0 or more'}, "
                         f"not {value!r}.")
@@ -180,10 +184,11 @@ def _payments(payments: list[dict], total: Decimal) -> list[tuple[dict, Decimal]
     made = []
     for i, payment in enumerate(payments, start=1):
         _unknown(payment, PAYMENT_FIELDS, f"payment {i}")
-        kind = types.get(payment.get("payment_type"))
+        name = payment.get("payment_type")
+        kind = types.get(name) if isinstance(name, str) else None
         if kind is None:
             raise TillError(f"Payment {i}: unknown or inactive payment_type "
-                            f"{payment.get('payment_type')!r} (active: {', '.join(types)}).")
+                            f"{name!r} (active: {', '.join(types)}).")
         made.append((kind, rupiah(_number(payment.get("amount"), f"Payment {i} amount",
                                           positive=True))))
     paid, total = sum(amount for _kind, amount in made), rupiah(total)

@@ -32,6 +32,8 @@ PAYMENT_STATUSES = ("paid", "partially_paid", "refunded", "partially_refunded", 
 FULFILLMENT_STATUSES = ("fulfilled", "partial", "none")
 PRODUCT_TYPES = ("standard", "variant", "composite", "comboset", "composite_variant")
 SORTS = {"createddate": "created", "modifieddate": "modified"}
+# [G] the largest page and page_size taken (SQLite's LIMIT and OFFSET are 64-bit).
+LARGEST = 10**9
 
 
 class Refusal(Exception):
@@ -139,6 +141,8 @@ class Query:
             raise Refusal(f"{name} must be a whole number, not {text!r}.") from None
         if number < least:
             raise Refusal(f"{name} must be {least} or more, not {number}.")
+        if number > LARGEST:
+            raise Refusal(f"{name} must be at most {LARGEST}, not {number}.")
         return number
 
     def boolean(self, name: str) -> bool | None:

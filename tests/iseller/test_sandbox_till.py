@@ -81,6 +81,8 @@ def test_only_an_iseller_pay_payment_carries_mdr(iseller):
     ({"order_date": "tomorrow"}, "order_date"),
     ({"tip": 5000}, "tip"),
     ({"customer": {"first_name": "Andi"}}, "email or a phone"),
+    ({"lines": [{"sku": "KN-0011", "quantity": 10**30}]}, "at most"),
+    ({"payments": [{"payment_type": ["Cash"], "amount": 55000}]}, "payment_type"),
 ])
 def test_the_till_refuses_a_bad_order_with_a_400_naming_the_problem(iseller, change, named):
     answer = till(iseller, "orders", sale(**change))

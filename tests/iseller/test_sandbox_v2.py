@@ -188,6 +188,7 @@ def test_a_json_body_reads_as_a_form_does(iseller, token):
     ({"page": "-1"}, "page"),
     ({"page_size": "0"}, "page_size"),
     ({"page": "two"}, "page"),
+    ({"page": "99999999999999999999"}, "at most"),
     ({"outlet_id": "KMG"}, "outlet_id"),
     ({"payment_status": "lunas"}, "payment_status"),
     ({"fulfillment_status": "done"}, "fulfillment_status"),
