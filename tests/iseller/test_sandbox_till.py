@@ -235,6 +235,11 @@ def test_the_till_page_opens_and_closes_a_shift(iseller):
         "action": "open", "outlet_code": "SNP", "register_name": "Register #3340"})
     assert "Close the shift of Register #3340" in page.text
     shift_id = re.search(r'name="register_shift_id" value="([^"]+)"', page.text).group(1)
+    # Orders on that register while the shift is open belong to it; others do not.
+    ring(iseller, outlet_code="SNP")
+    ring(iseller, outlet_code="KMG")
+    page = browser.get(f"{iseller.url}/till", timeout=10)
+    assert f'data-shift-orders="{shift_id}">1</td>' in page.text
     page = browser.post(f"{iseller.url}/till/shift", timeout=10, data={
         "action": "close", "register_shift_id": shift_id})
     assert "No shift is open." in page.text
