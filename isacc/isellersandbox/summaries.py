@@ -1,7 +1,7 @@
 """GetOrderSummary [C b.3] and GetTransactionSummary [C b.5]: the orders' and the payments'
 totals per day, by the shared filters. A day's row is dated at the day's start, shown in
 time_zone; which days (UTC or the zone's) is a guess in settings. `page`/`page_size` page
-the days [G]; neither summary documents has_next_item."""
+the days (neither summary documents has_next_item, so none is given)."""
 
 import json
 from collections import defaultdict
@@ -38,7 +38,7 @@ def _days(rows, query: Query) -> list[tuple[int, list[dict]]]:
 
 def get_order_summary() -> dict:
     query = Query("GetOrderSummary", SHARED | {"customer_id", "fulfillment_status"},
-                  ("TrackInventory",))
+                  settings.ORDER_SUMMARY_INCLUDES)
     query.order_by()  # sort and sort_direction are checked as GetOrders checks them
     summaries = []
     for day, orders in _days(matching("store_order", query, *order_filters(query)), query):
@@ -76,7 +76,7 @@ def _units(orders: list[dict]) -> dict:
 
 
 def get_transaction_summary() -> dict:
-    query = Query("GetTransactionSummary", SHARED, ())
+    query = Query("GetTransactionSummary", SHARED, settings.TRANSACTION_SUMMARY_INCLUDES)
     query.order_by()
     summaries = []
     for day, payments in _days(matching("store_transaction", query,
