@@ -324,5 +324,5 @@ def order_view(order: dict, includes: set[str], time_zone: int) -> dict:
 
 def webhook_body(order: dict) -> dict:
     """[S d8] the Order event's body (its fields: settings), order_date in the store's zone."""
-    return {field: shown(order[field], settings.WEBHOOK_TIME_ZONE) if field in DATE_FIELDS
+    return {field: shown(order[field], settings.STORE_TIME_ZONE) if field in DATE_FIELDS
             else order[field] for field in settings.WEBHOOK_ORDER_FIELDS}

@@ -194,6 +194,6 @@ WEBHOOK_EVENT_TYPES = ("order", "fulfillment", "refund", "member", "payout",
 WEBHOOK_ORDER_FIELDS = ("order_id", "order_reference", "channel", "status", "payment_status",
                         "fulfillment_status", "cancel_reason", "outlet_id", "order_date",
                         "total_amount")
-# [G] d8 the Order event's order_date is shown in the store's zone (the rebuilt sample: the
-# Timestamp 06:06:40Z, the order_date 13:06:39), WIB.
-WEBHOOK_TIME_ZONE = 7
+# [G] d8 the store's zone, WIB: the Order event shows its order_date in it (the rebuilt
+# sample: the Timestamp 06:06:40Z, the order_date 13:06:39); so does the till page.
+STORE_TIME_ZONE = 7
