@@ -170,7 +170,12 @@ def shift():
         if form.get("action") == "close":
             close_shift(sandbox().shop, form.get("register_shift_id"))
         else:
-            open_shift(sandbox().shop, form.get("outlet_code"), form.get("register_name"))
+            name = form.get("register_name")
+            outlet = next((code for code, registers in settings.REGISTERS.items()
+                           if any(r["register_name"] == name for r in registers)), None)
+            if outlet is None:
+                raise TillError(f"Unknown register: {name!r}.")
+            open_shift(sandbox().shop, outlet, name)
     except TillError as error:
         return _page(form, [{"sku": "", "quantity": "1"}], str(error), 400)
     return redirect(url_for("iseller_till.page"))

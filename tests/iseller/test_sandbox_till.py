@@ -232,7 +232,7 @@ def test_the_till_page_shows_a_refusal_plainly(iseller):
 def test_the_till_page_opens_and_closes_a_shift(iseller):
     browser = signed_in_browser(iseller)
     page = browser.post(f"{iseller.url}/till/shift", timeout=10, data={
-        "action": "open", "outlet_code": "SNP", "register_name": "Register #3340"})
+        "action": "open", "register_name": "Register #3340"})
     assert "Close the shift of Register #3340" in page.text
     shift_id = re.search(r'name="register_shift_id" value="([^"]+)"', page.text).group(1)
     # Orders on that register while the shift is open belong to it; others do not.
@@ -243,3 +243,7 @@ def test_the_till_page_opens_and_closes_a_shift(iseller):
     page = browser.post(f"{iseller.url}/till/shift", timeout=10, data={
         "action": "close", "register_shift_id": shift_id})
     assert "No shift is open." in page.text
+    unknown = browser.post(f"{iseller.url}/till/shift", timeout=10, data={
+        "action": "open", "register_name": "Register #9"})
+    assert unknown.status_code == 400 and "Unknown register: &#39;Register #9&#39;" in \
+        unknown.text
