@@ -247,3 +247,12 @@ def test_the_till_page_opens_and_closes_a_shift(iseller):
         "action": "open", "register_name": "Register #9"})
     assert unknown.status_code == 400 and "Unknown register: &#39;Register #9&#39;" in \
         unknown.text
+
+
+def test_tills_ringing_at_once_get_distinct_receipts_and_take_all_the_stock(iseller):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        orders = list(pool.map(lambda _: ring(iseller), range(16)))
+    assert len({o["order_reference"] for o in orders}) == 16
+    assert stock(iseller, "KN-0011")["KMG"] == 100 - 2 * 16

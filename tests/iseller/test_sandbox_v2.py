@@ -388,3 +388,58 @@ def test_the_summaries_add_up_each_day(iseller, token):
         0.0, 55000.0, [])
     refused = v2(iseller, token, "GetTransactionSummary", includes="MDR")
     assert refused["status"] is False and "mdr" in refused["error_message"]
+
+
+def test_a_sale_changes_the_products_modified_date(iseller, token):
+    before = catalogue(iseller, token)
+    stamp = next(p["modified_date"] for p in before["products"] if p["sku"] == "KN-0011")
+    time.sleep(1.1)  # modified dates have whole seconds
+    ring(iseller, "2026-12-01T03:00:00Z")
+    later = catalogue(iseller, token, modified_after=stamp.replace(" ", "T"))
+    changed = [p["sku"] for p in later["products"]
+               if p["modified_date"] > stamp]
+    assert changed == ["KN-0011"]
+
+
+def test_register_shifts_take_modified_bounds_and_the_docs_modified_date(iseller, token):
+    opened = requests.post(f"{iseller.url}/sandbox/till/shifts/open", timeout=10,
+                           json={"outlet_code": "KMG"}).json()["register_shift"]
+    stamp = opened["open_date"].replace(" ", "T")
+    for bound in ("modified_after", "modified_date"):
+        body = ok(v2(iseller, token, "GetRegisterShifts", **{bound: stamp}))
+        assert [s["register_shift_id"] for s in body["register_shifts"]] == [
+            opened["register_shift_id"]]
+    assert ok(v2(iseller, token, "GetRegisterShifts",
+                 modified_before="2020-01-01T00:00:00"))["register_shifts"] == []
+    refused = v2(iseller, token, "GetRegisterShifts", includes="Cash")
+    assert refused["status"] is False and "cash" in refused["error_message"]
+
+
+def test_a_restarted_sandbox_keeps_its_catalogue_orders_and_stock(tmp_path):
+    from tests.conftest import IsellerSandbox
+
+    first = IsellerSandbox(tmp_path / "kept")
+    try:
+        requests.post(f"{first.url}/sandbox/admin/products", timeout=10, json={
+            "products": [{"sku": "ITEM-1", "name": "Kopi", "price": 10000,
+                          "stock": {"KMG": 10}}]}).raise_for_status()
+        order = requests.post(f"{first.url}/sandbox/till/orders", timeout=10, json={
+            "outlet_code": "KMG", "lines": [{"sku": "ITEM-1", "quantity": 1}],
+            "payments": [{"payment_type": "Cash", "amount": 11000}]}).json()["order"]
+    finally:
+        first.stop()
+    again = IsellerSandbox(tmp_path / "kept")
+    try:
+        products = again.admin("products")["products"]
+        assert [(p["sku"], p["stock"]["KMG"]) for p in products] == [("ITEM-1", 9)]
+        token = requests.post(f"{again.url}/oauth/token", timeout=10, data={
+            "grant_type": "client_credentials", "client_id": DEFAULTS["CLIENT_ID"],
+            "client_secret": DEFAULTS["CLIENT_SECRET"]}).json()["access_token"]
+        body = ok(v2(again, token, "GetOrders", order_id=order["order_id"]))
+        assert references(body) == [order["order_reference"]]
+        nxt = requests.post(f"{again.url}/sandbox/till/orders", timeout=10, json={
+            "outlet_code": "KMG", "lines": [{"sku": "ITEM-1", "quantity": 1}],
+            "payments": [{"payment_type": "Cash", "amount": 11000}]}).json()["order"]
+        assert nxt["order_reference"] == "#3123-1002"
+    finally:
+        again.stop()
