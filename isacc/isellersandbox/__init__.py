@@ -3,8 +3,19 @@ following ../shared/iseller-api.md, beside the Accurate one (isacc/sandbox) and 
 same way. One Flask app serves the OAuth host and the store host (resource_url is its own
 address). Every guess about iSeller is in settings.py.
 
-So far: OAuth (sign-in, Grant, the three grants) and GetStoreInfo; the till, the other v2
-endpoints, the ERP API and webhooks follow (#17)."""
+What exists now:
+- OAuth (oauth.py): sign-in, Grant, the three grants; GetStoreInfo (store.py).
+- The till (till.py, orders.py, shifts.py), the only way orders are made: a JSON API under
+  /sandbox/till (orders, register shifts) and the /till page behind the store's sign-in.
+- The v2 reads (reads.py, summaries.py): GetOrders, GetTransactions, GetRegisterShifts,
+  GetProducts, GetOrderSummary, GetTransactionSummary, with iSeller's filters, time_zone,
+  inclusive bounds, paging and includes; refusals as HTTP 200 with status false.
+- The Order webhook (webhooks.py): signed, sent in the background, retried, kept.
+- Admin controls (admin.py, /sandbox/admin): callbacks, token expiry, the catalogue,
+  webhooks set-up, switch, deliveries and resend, and faults on the v2 endpoints (the
+  Accurate sandbox's Faults).
+Not yet: the ERP API (v3/v4), refunds, voids and cancellations, the other webhook event
+types (#17)."""
 
 import secrets
 import time
@@ -15,6 +26,7 @@ from flask import Flask
 from isacc.isellersandbox import settings
 from isacc.isellersandbox.storage import open_accounts, open_shop
 from isacc.isellersandbox.webhooks import Webhooks
+from isacc.sandbox.faults import Faults
 
 
 class Sandbox:
@@ -25,6 +37,7 @@ class Sandbox:
         for uri in config["REDIRECT_URIS"]:
             self.accounts.register_redirect_uri(config["CLIENT_ID"], uri)
         self.shop = open_shop(data_dir, int(time.time()))
+        self.faults = Faults()  # the Accurate sandbox's, on the v2 endpoints
         self.webhooks = Webhooks(self.shop, config["WEBHOOK_RETRY_SECONDS"],
                                  config["WEBHOOK_TIMEOUT_SECONDS"])
 

@@ -1,6 +1,7 @@
 """Controls for tests and demos, under /sandbox/admin: register a callback as an app's
 developer would, let every token lapse (as 14 days would), replace the catalogue, and set up
-the store's webhooks (Apps -> Webhook), switch them off and on, see and resend deliveries."""
+the store's webhooks (Apps -> Webhook), switch them off and on, see and resend deliveries,
+and switch faults on the v2 endpoints."""
 
 import time
 from urllib.parse import urlsplit
@@ -25,6 +26,20 @@ def redirect_uris():
         sandbox().accounts.register_redirect_uri(client_id, uri)
     return jsonify({"client_id": client_id,
                     "redirect_uris": sandbox().accounts.redirect_uris(client_id)})
+
+
+@bp.route("/faults", methods=["GET", "POST"])
+def faults():
+    """The faults in force on the v2 endpoints (GET), or replace them all (POST, as the
+    Accurate sandbox's: error_rate and status, slow_rate and slow_seconds, drop_rate,
+    refuse_module (an endpoint, e.g. GetOrders), refuse_status, refuse_count; {} turns
+    them off)."""
+    if request.method == "POST":
+        try:
+            sandbox().faults.configure(request.get_json(silent=True) or {})
+        except (TypeError, ValueError) as error:
+            return jsonify({"error": str(error)}), 400
+    return jsonify(sandbox().faults.describe())
 
 
 @bp.route("/tokens/expire", methods=["POST"])

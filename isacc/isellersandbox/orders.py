@@ -18,6 +18,8 @@ LINE_FIELDS = {"sku", "quantity", "price", "discount"}
 PAYMENT_FIELDS = {"payment_type", "amount"}
 CUSTOMER_FIELDS = {"first_name", "last_name", "phone", "email"}
 ORDER_FIELDS = {"outlet_code", "register_name", "lines", "payments", "customer", "order_date"}
+# Beyond any real sale; keeps the rupiah arithmetic within Decimal's exact range.
+LARGEST = 10**12
 
 
 class TillError(ValueError):
@@ -56,6 +58,8 @@ def _number(value, what: str, *, whole: bool = False, positive: bool = False) ->
         raise TillError(f"{what} must be a number, not {value!r}.") from None
     if not number.is_finite() or (whole and number != number.to_integral_value()):
         raise TillError(f"{what} must be a {'whole ' if whole else ''}number, not {value!r}.")
+    if number > LARGEST:
+        raise TillError(f"{what} must be at most {LARGEST}, not {value!r}.")
     if number < 0 or (positive and number == 0):
         raise TillError(f"{what} must be {'more than 0' if positive else '0 or more'}, "
                         f"not {value!r}.")
@@ -149,8 +153,7 @@ def _line(product: dict, quantity: int, price: Decimal, discount: Decimal) -> di
         "product_modifier_id": None, "product_modifier_name": None,
         "order_type": settings.ORDER_TYPE, "notes": "", "vendor": product.get("vendor"),
         "sku": product["sku"],
-        # [S] K4 reads fulfillment_status (the doc spells it fulfilment_status).
-        "fulfillment_status": "fulfilled",
+        settings.LINE_FULFILLMENT_KEY: "fulfilled",
         "quantity": quantity, "base_price": float(price), "discount_amount": float(discount),
         "discount_percentage": 0.0, "discount_order_amount": 0.0,
         "total_order_amount": float(gross), "subtotal": float(subtotal),
@@ -158,7 +161,8 @@ def _line(product: dict, quantity: int, price: Decimal, discount: Decimal) -> di
         "tax_amount": float(tax), "require_shipping": False, "weight": 0.0,
         "weight_quantity": None,
         "promotions": [],
-        "discounts": [{"discount_name": "Diskon", "discount_amount": float(discount),
+        "discounts": [{"discount_name": settings.LINE_DISCOUNT_NAME,
+                       "discount_amount": float(discount),
                        "external_id": None}] if discount else [],
         "track_inventory": track, "type": "standard",
         "modifier_product_type": None, "modifier_product_id": None,
@@ -168,7 +172,7 @@ def _line(product: dict, quantity: int, price: Decimal, discount: Decimal) -> di
                         "sku": product["sku"], "stock": quantity, "serial_numbers": None}]
         if track else [],
         "serial_numbers": None,
-        # [G] b.9/b.10 buying_price is the unit cost (the sample: 2 units, 10000.0 each).
+        # buying_price: the unit cost (settings).
         "cogs": [{"product_id": product["product_id"], "sku": product["sku"],
                   "quantity": quantity, "buying_price": float(buying)}],
         "server_name": None,
@@ -180,10 +184,11 @@ def _payments(payments: list[dict], total: Decimal) -> list[tuple[dict, Decimal]
     made = []
     for i, payment in enumerate(payments, start=1):
         _unknown(payment, PAYMENT_FIELDS, f"payment {i}")
-        kind = types.get(payment.get("payment_type"))
+        name = payment.get("payment_type")
+        kind = types.get(name) if isinstance(name, str) else None
         if kind is None:
             raise TillError(f"Payment {i}: unknown or inactive payment_type "
-                            f"{payment.get('payment_type')!r} (active: {', '.join(types)}).")
+                            f"{name!r} (active: {', '.join(types)}).")
         made.append((kind, rupiah(_number(payment.get("amount"), f"Payment {i} amount",
                                           positive=True))))
     paid, total = sum(amount for _kind, amount in made), rupiah(total)
@@ -299,7 +304,7 @@ def transaction_view(transaction: dict, includes: set[str], time_zone: int) -> d
 
 def order_view(order: dict, includes: set[str], time_zone: int) -> dict:
     """[C b.2/b.9] the order as GetOrders shows it: sub-lists only with their include
-    (lower-cased names in `includes`), null without [G]."""
+    (lower-cased names in `includes`), null without (settings)."""
     shown_ = _dates(order, time_zone)
     discounts, promotions = "discountdetails" in includes, "promotiondetails" in includes
     track = "trackinventory" in includes
@@ -318,11 +323,6 @@ def order_view(order: dict, includes: set[str], time_zone: int) -> dict:
 
 
 def webhook_body(order: dict) -> dict:
-    """[S d8] the Order event; [G] its last three fields from the v2 Order."""
-    return {"order_id": order["order_id"], "order_reference": order["order_reference"],
-            "channel": order["channel"], "status": order["status"],
-            "payment_status": order["payment_status"],
-            "fulfillment_status": order["fulfillment_status"],
-            "cancel_reason": order["cancel_reason"], "outlet_id": order["outlet_id"],
-            "order_date": shown(order["order_date"], settings.WEBHOOK_TIME_ZONE),
-            "total_amount": order["total_amount"]}
+    """[S d8] the Order event's body (its fields: settings), order_date in the store's zone."""
+    return {field: shown(order[field], settings.STORE_TIME_ZONE) if field in DATE_FIELDS
+            else order[field] for field in settings.WEBHOOK_ORDER_FIELDS}

@@ -1,6 +1,6 @@
 """The v2 read endpoints [C b.1-b.9]: GetOrders, GetTransactions, GetRegisterShifts and
 GetProducts over the till's records. Parameters come as a form or JSON body [C 0.5, S 0.6]
-(the query string is read too [G]); dates are read in `time_zone` and shown in it; bounds
+(and the query string, settings); dates are read in `time_zone` and shown in it; bounds
 are inclusive; `page`/`page_size` with `has_next_item`. A parameter iSeller would not take
 is refused with status false (see settings: the refusals are the sandbox's choice)."""
 
@@ -18,16 +18,6 @@ from isacc.isellersandbox.shifts import record as shift_record
 # [C] b.1 the filters GetOrders, GetTransactions, GetRegisterShifts (and the summaries) share.
 SHARED = {"time_zone", "created_after", "created_before", "modified_after", "modified_before",
           "sort", "sort_direction", "page", "page_size", "outlet_id", "includes"}
-# [C] b.2 GetOrders' includes. ShippingDetail, UnfulfilledItems and ProfitDetails are taken
-# and add nothing [G]: till orders ship nothing, leave nothing unfulfilled, and the key
-# ProfitDetails would fill is undocumented.
-ORDER_INCLUDES = ("OrderDetails", "Transactions", "DiscountDetails", "PromotionDetails",
-                  "TrackInventory", "MDR", "ShippingDetail", "UnfulfilledItems",
-                  "ProfitDetails")
-# [G] b.4 GetTransactions documents no includes; MDR is the one that concerns a transaction.
-TRANSACTION_INCLUDES = ("MDR",)
-# [C] b.6 GetProducts' includes (Bundles [S CATA]).
-PRODUCT_INCLUDES = ("OutletPrice", "Tags", "ModifierGroups", "Modifiers", "Bundles")
 PAYMENT_STATUSES = ("paid", "partially_paid", "refunded", "partially_refunded", "pending")
 FULFILLMENT_STATUSES = ("fulfilled", "partial", "none")
 PRODUCT_TYPES = ("standard", "variant", "composite", "comboset", "composite_variant")
@@ -39,8 +29,8 @@ class Refusal(Exception):
 
 
 def parameters() -> dict[str, str]:
-    """The request's parameters as text; an empty value counts as not given [G]."""
-    given = request.args.to_dict()
+    """The request's parameters as text; an empty value counts as not given (settings)."""
+    given = request.args.to_dict() if settings.READ_QUERY_STRING else {}
     if request.is_json:
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
@@ -84,7 +74,7 @@ class Query:
         return hours
 
     def _includes(self, allowed: tuple[str, ...]) -> set[str]:
-        """[S b.2] a comma list in any letter case, spaces allowed; lower-cased."""
+        """[S b.2] a comma list in any letter case, spaces allowed; the names lower-cased."""
         names = {name.strip().lower() for name in self.params.get("includes", "").split(",")}
         names.discard("")
         known = {name.lower(): name for name in allowed}
@@ -111,12 +101,12 @@ class Query:
         return local.replace(tzinfo=UTC).timestamp() - self.time_zone * 3600
 
     def choice(self, name: str, values, default: str | None = None) -> str | None:
-        """One of `values`, any letter case [G]; the value as `values` spell it."""
+        """One of `values` (in any letter case, settings); the value as `values` spell it."""
         text = self.params.get(name)
         if text is None:
             return default
         for value in values:
-            if value.lower() == text.lower():
+            if value == text or (settings.ENUMS_IN_ANY_CASE and value.lower() == text.lower()):
                 return value
         raise Refusal(f"{name} must be one of {', '.join(values)}, not {text!r}.")
 
@@ -139,6 +129,8 @@ class Query:
             raise Refusal(f"{name} must be a whole number, not {text!r}.") from None
         if number < least:
             raise Refusal(f"{name} must be {least} or more, not {number}.")
+        if number > settings.LARGEST_PAGE:
+            raise Refusal(f"{name} must be at most {settings.LARGEST_PAGE}, not {number}.")
         return number
 
     def boolean(self, name: str) -> bool | None:
@@ -183,16 +175,8 @@ def _page(table: str, query: Query, where: list[str], args: list) -> tuple[list,
     return rows[:size], len(rows) > size
 
 
-def get_orders() -> dict:
-    """[C b.2] orders by the shared filters and order_id, payment_status,
-    fulfillment_status, customer_id."""
-    query = Query("GetOrders", SHARED | {"order_id", "payment_status", "fulfillment_status",
-                                         "customer_id"}, ORDER_INCLUDES)
-    params = query.params
-    # [S b.1] created_after is required unless a modified bound (K1) or order_id is given.
-    if not ({"created_after", "modified_after", "modified_before", "order_id"} & set(params)):
-        raise Refusal("created_after is required (or a modified_after/modified_before "
-                      "bound, or order_id).")
+def order_filters(query: Query) -> tuple[list[str], list]:
+    """SQL conditions on store_order for the shared filters and those GetOrders adds."""
     where, args = [], []
     query.window(where, args)
     for column, value in (
@@ -203,7 +187,27 @@ def get_orders() -> dict:
         if value is not None:
             where.append(f"{column} = ?")
             args.append(value)
-    rows, more = _page("store_order", query, where, args)
+    return where, args
+
+
+def matching(table: str, query: Query, where: list[str], args: list) -> list:
+    """Every row the conditions match, oldest first (what a summary adds up)."""
+    sql = (f"SELECT * FROM {table}{' WHERE ' + ' AND '.join(where) if where else ''} "  # noqa: S608
+           f"ORDER BY created, n")
+    return sandbox().shop.query(sql, *args)
+
+
+def get_orders() -> dict:
+    """[C b.2] orders by the shared filters and order_id, payment_status,
+    fulfillment_status, customer_id."""
+    query = Query("GetOrders", SHARED | {"order_id", "payment_status", "fulfillment_status",
+                                         "customer_id"}, settings.ORDER_INCLUDES)
+    params = query.params
+    # [S b.1] created_after is required unless a modified bound (K1) or order_id is given.
+    if not ({"created_after", "modified_after", "modified_before", "order_id"} & set(params)):
+        raise Refusal("created_after is required (or a modified_after/modified_before "
+                      "bound, or order_id).")
+    rows, more = _page("store_order", query, *order_filters(query))
     orders = [order_view(json.loads(row["data"]), query.includes, query.time_zone)
               for row in rows]
     answer = {"count": len(orders), "orders": orders}
@@ -225,28 +229,33 @@ def _fulfillment(order: dict) -> dict:
                                 for unit in line["units_used"] or []]}
 
 
-def get_transactions() -> dict:
-    """[C b.4] payments by the shared filters, each with its order_id and order_reference."""
-    query = Query("GetTransactions", SHARED, TRANSACTION_INCLUDES)
+def transaction_filters(query: Query) -> tuple[list[str], list]:
     where, args = [], []
     query.window(where, args)
     outlet = query.guid("outlet_id")
     if outlet:
         where.append("outlet_id = ?")
         args.append(outlet)
-    rows, more = _page("store_transaction", query, where, args)
+    return where, args
+
+
+def get_transactions() -> dict:
+    """[C b.4] payments by the shared filters, each with its order_id and order_reference."""
+    query = Query("GetTransactions", SHARED, settings.TRANSACTION_INCLUDES)
+    rows, more = _page("store_transaction", query, *transaction_filters(query))
     transactions = [transaction_view(json.loads(row["data"]), query.includes, query.time_zone)
                     for row in rows]
     return {"count": len(transactions), "transactions": transactions, "has_next_item": more}
 
 
 def get_register_shifts() -> dict:
-    """[C b.8] shifts by the shared filters, register_id and outlet_id. created is when the
-    shift opened; modified, when it last opened or closed [G]. [G b.1] the doc's
-    `modified_date` is read as modified_after."""
-    query = Query("GetRegisterShifts", SHARED | {"register_id", "modified_date"}, ())
-    if "modified_date" in query.params and "modified_after" not in query.params:
-        query.params["modified_after"] = query.params.pop("modified_date")
+    """[C b.8] shifts by the shared filters, register_id and outlet_id (created and
+    modified times, and the doc's other name for modified_after: settings)."""
+    alias = settings.SHIFT_MODIFIED_BOUND_ALIAS
+    query = Query("GetRegisterShifts", SHARED | {"register_id", alias},
+                  settings.REGISTER_SHIFT_INCLUDES)
+    if alias in query.params and "modified_after" not in query.params:
+        query.params["modified_after"] = query.params.pop(alias)
     where, args = [], []
     query.window(where, args)
     for name in ("register_id", "outlet_id"):
@@ -265,7 +274,7 @@ def get_products() -> dict:
     """[C b.6] the catalogue with stock per outlet (inventories)."""
     query = Query("GetProducts", {"track_inventory", "modified_after", "page", "page_size",
                                   "product_header_id", "type", "product_type", "tags",
-                                  "includes", "keyword", "time_zone"}, PRODUCT_INCLUDES)
+                                  "includes", "keyword", "time_zone"}, settings.PRODUCT_INCLUDES)
     missing = [name for name in settings.GET_PRODUCTS_REQUIRED if name not in query.params]
     if missing:
         raise Refusal(f"GetProducts needs {', '.join(missing)}.")
@@ -275,8 +284,8 @@ def get_products() -> dict:
     kind = query.choice("type", PRODUCT_TYPES)
     product_type, tag = query.params.get("product_type"), query.params.get("tags")
     skip, size = query.page()
-    # [S CATA] track_inventory=true: only products that keep stock; false: all of them.
-    # [S CATA] keyword is ignored.
+    # track_inventory=true: only products that keep stock; false: all; keyword is ignored
+    # (settings).
     chosen = [p for p in sandbox().shop.products()
               if (not tracked_only or p.get("track_inventory", True))
               and (since is None or p["modified"] >= since)
@@ -291,7 +300,7 @@ def get_products() -> dict:
 
 
 def product_view(product: dict, includes: set[str], time_zone: int) -> dict:
-    """[C b.6] StoreProduct: every product is a standard one, its own header [G]."""
+    """[C b.6] StoreProduct; a standard product, its own header (settings)."""
     outlets = settings.OUTLETS
     return {
         "product_id": product["product_id"], "product_header_id": product["product_id"],

@@ -93,6 +93,13 @@ REGISTERS = {
 }
 # [G] b.9 a register's receipts count on from 1001 (the samples: #3123-1001, #3340-10001).
 FIRST_RECEIPT_NUMBER = 1001
+# [S] b.9 an order line's fulfilment key as K4 reads it (the doc spells it
+# fulfilment_status).
+LINE_FULFILLMENT_KEY = "fulfillment_status"
+# [G] b.9 a line discount (the till's `discount`) shows as one Discount on the line, by this
+# name; the order's own `discounts` stay empty (the till gives no order-level discount).
+# [G] b.9/b.10 a cogs row's buying_price is the unit cost (the sample: 2 units, 10000.0).
+LINE_DISCOUNT_NAME = "Diskon"
 # [G] b.9 the signed-in merchant rings orders up as this cashier.
 CASHIER = {"cashier_id": "4f7a2e10-1c3b-4d5e-9f60-0000000c0001", "cashier_first_name": "Rina",
            "cashier_last_name": "Kasir"}
@@ -133,6 +140,40 @@ MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
 # [G] b.1 without `sort`/`sort_direction`: oldest created first.
 DEFAULT_SORT = ("CreatedDate", "ASC")
+# [G] b.3/b.5 the summaries' days are UTC days, shown in the request's time_zone (the sample
+# shows "2023-01-02 07:00:00" for time_zone=7); False would make them the zone's own days.
+SUMMARY_DAYS_IN_UTC = True
+# [G] 0.5 the query string is read as well as the body, the body winning; [G] an empty value
+# (`outlet_id=`) counts as not given.
+READ_QUERY_STRING = True
+# [G] b.1 sort, sort_direction, payment_status... are taken in any letter case, as the
+# includes are [S b.2].
+ENUMS_IN_ANY_CASE = True
+# [G] e5 the largest page and page_size taken (SQLite's LIMIT and OFFSET are 64-bit).
+LARGEST_PAGE = 10**9
+# [C] b.2 GetOrders' includes; [G] ShippingDetail, UnfulfilledItems and ProfitDetails are
+# taken and add nothing: till orders ship nothing, leave nothing unfulfilled, and the key
+# ProfitDetails fills is undocumented.
+ORDER_INCLUDES = ("OrderDetails", "Transactions", "DiscountDetails", "PromotionDetails",
+                  "TrackInventory", "MDR", "ShippingDetail", "UnfulfilledItems",
+                  "ProfitDetails")
+# [G] b.4 GetTransactions documents no includes: MDR, the one that concerns a transaction.
+TRANSACTION_INCLUDES = ("MDR",)
+# [C] b.8 GetRegisterShifts takes `includes` but lists no values: any is refused.
+REGISTER_SHIFT_INCLUDES = ()
+# [C] b.3 GetOrderSummary's one include; [G] b.5 GetTransactionSummary takes none. [G] the
+# summaries' page/page_size page their days; neither documents has_next_item.
+ORDER_SUMMARY_INCLUDES = ("TrackInventory",)
+TRANSACTION_SUMMARY_INCLUDES = ()
+# [C] b.6 GetProducts' includes (Bundles [S CATA]).
+PRODUCT_INCLUDES = ("OutletPrice", "Tags", "ModifierGroups", "Modifiers", "Bundles")
+# [G] b.1 GetRegisterShifts' doc names its lower modified bound `modified_date` (a typo, most
+# likely): taken as modified_after. [G] b.8 a shift is created when it opens and modified
+# when it opens or closes.
+SHIFT_MODIFIED_BOUND_ALIAS = "modified_date"
+# [S CATA b.6] GetProducts with track_inventory=true: only products that keep stock; false:
+# all of them. keyword is ignored [S CATA]. [G] b.6 every sandbox product is a standard one
+# and its own product_header_id.
 # [G] b.2 `count` is the number of rows on this page (the sample's 200 is a page).
 # [G] b.9 a sub-list asked for without its include is null (GetTransactions' sample shows
 # "mdr": null); the top-level refunded_orders and fulfillments are left out [C b.2].
@@ -149,6 +190,10 @@ GET_PRODUCTS_REQUIRED = ("track_inventory", "modified_after", "page", "page_size
 # [S] d3 the event types a store can give a Notification URL for (only Order is sent yet).
 WEBHOOK_EVENT_TYPES = ("order", "fulfillment", "refund", "member", "payout",
                        "online_ordering_notification")
-# [G] d8 the Order event's order_date is shown in the store's zone (the rebuilt sample: the
-# Timestamp 06:06:40Z, the order_date 13:06:39), WIB.
-WEBHOOK_TIME_ZONE = 7
+# [S] d8 the Order event's fields; [G] the last three, from the v2 Order.
+WEBHOOK_ORDER_FIELDS = ("order_id", "order_reference", "channel", "status", "payment_status",
+                        "fulfillment_status", "cancel_reason", "outlet_id", "order_date",
+                        "total_amount")
+# [G] d8 the store's zone, WIB: the Order event shows its order_date in it (the rebuilt
+# sample: the Timestamp 06:06:40Z, the order_date 13:06:39); so does the till page.
+STORE_TIME_ZONE = 7

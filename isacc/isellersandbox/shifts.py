@@ -57,5 +57,8 @@ def record(row) -> dict:
 
 
 def open_shifts(shop: Shop) -> list[dict]:
-    return [record(row) for row in shop.query(
-        "SELECT * FROM register_shift WHERE closed IS NULL ORDER BY n")]
+    """The open shifts, each with the number of orders rung up in it so far (`orders`)."""
+    return [{**record(row), "orders": row["orders"]} for row in shop.query(
+        "SELECT register_shift.*, (SELECT count(*) FROM store_order WHERE "
+        "store_order.register_shift_id = register_shift.register_shift_id) AS orders "
+        "FROM register_shift WHERE closed IS NULL ORDER BY n")]

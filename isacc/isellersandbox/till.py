@@ -87,11 +87,11 @@ def shifts_close():
 
 def _todays_orders(shop: Shop) -> list[dict]:
     """The store's orders of today (the store's day, WIB), newest first."""
-    zone = settings.WEBHOOK_TIME_ZONE * 3600
+    zone = settings.STORE_TIME_ZONE * 3600
     midnight = (int(time.time()) + zone) // 86400 * 86400 - zone
     rows = shop.query("SELECT data FROM store_order WHERE created >= ? ORDER BY created DESC, "
                       "n DESC", midnight)
-    return [order_view(json.loads(row["data"]), set(), settings.WEBHOOK_TIME_ZONE)
+    return [order_view(json.loads(row["data"]), set(), settings.STORE_TIME_ZONE)
             for row in rows]
 
 
@@ -114,7 +114,7 @@ def _page(form: dict, lines: list[dict], error: str | None = None, status: int =
         done=request.args.get("done"), outlets=settings.OUTLETS, registers=registers,
         products=shop.products(),
         payment_types=[p for p in settings.PAYMENT_TYPES if p["is_active"]],
-        shifts=[{**s, "open_date": shown(s["open_date"], settings.WEBHOOK_TIME_ZONE)}
+        shifts=[{**s, "open_date": shown(s["open_date"], settings.STORE_TIME_ZONE)}
                 for s in open_shifts(shop)],
         orders=_todays_orders(shop), total=total), status
 
@@ -170,7 +170,12 @@ def shift():
         if form.get("action") == "close":
             close_shift(sandbox().shop, form.get("register_shift_id"))
         else:
-            open_shift(sandbox().shop, form.get("outlet_code"), form.get("register_name"))
+            name = form.get("register_name")
+            outlet = next((code for code, registers in settings.REGISTERS.items()
+                           if any(r["register_name"] == name for r in registers)), None)
+            if outlet is None:
+                raise TillError(f"Unknown register: {name!r}.")
+            open_shift(sandbox().shop, outlet, name)
     except TillError as error:
         return _page(form, [{"sku": "", "quantity": "1"}], str(error), 400)
     return redirect(url_for("iseller_till.page"))

@@ -81,6 +81,8 @@ def test_only_an_iseller_pay_payment_carries_mdr(iseller):
     ({"order_date": "tomorrow"}, "order_date"),
     ({"tip": 5000}, "tip"),
     ({"customer": {"first_name": "Andi"}}, "email or a phone"),
+    ({"lines": [{"sku": "KN-0011", "quantity": 10**30}]}, "at most"),
+    ({"payments": [{"payment_type": ["Cash"], "amount": 55000}]}, "payment_type"),
 ])
 def test_the_till_refuses_a_bad_order_with_a_400_naming_the_problem(iseller, change, named):
     answer = till(iseller, "orders", sale(**change))
@@ -230,9 +232,27 @@ def test_the_till_page_shows_a_refusal_plainly(iseller):
 def test_the_till_page_opens_and_closes_a_shift(iseller):
     browser = signed_in_browser(iseller)
     page = browser.post(f"{iseller.url}/till/shift", timeout=10, data={
-        "action": "open", "outlet_code": "SNP", "register_name": "Register #3340"})
+        "action": "open", "register_name": "Register #3340"})
     assert "Close the shift of Register #3340" in page.text
     shift_id = re.search(r'name="register_shift_id" value="([^"]+)"', page.text).group(1)
+    # Orders on that register while the shift is open belong to it; others do not.
+    ring(iseller, outlet_code="SNP")
+    ring(iseller, outlet_code="KMG")
+    page = browser.get(f"{iseller.url}/till", timeout=10)
+    assert f'data-shift-orders="{shift_id}">1</td>' in page.text
     page = browser.post(f"{iseller.url}/till/shift", timeout=10, data={
         "action": "close", "register_shift_id": shift_id})
     assert "No shift is open." in page.text
+    unknown = browser.post(f"{iseller.url}/till/shift", timeout=10, data={
+        "action": "open", "register_name": "Register #9"})
+    assert unknown.status_code == 400 and "Unknown register: &#39;Register #9&#39;" in \
+        unknown.text
+
+
+def test_tills_ringing_at_once_get_distinct_receipts_and_take_all_the_stock(iseller):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        orders = list(pool.map(lambda _: ring(iseller), range(16)))
+    assert len({o["order_reference"] for o in orders}) == 16
+    assert stock(iseller, "KN-0011")["KMG"] == 100 - 2 * 16

@@ -3,6 +3,8 @@ them: GetOrders' filters (inclusive bounds, time_zone on both the request and th
 paging with has_next_item, includes, order_id), GetTransactions, GetRegisterShifts and
 GetProducts' stock per outlet; and the refusals, HTTP 200 with status false."""
 
+import time
+
 import pytest
 import requests
 
@@ -186,6 +188,7 @@ def test_a_json_body_reads_as_a_form_does(iseller, token):
     ({"page": "-1"}, "page"),
     ({"page_size": "0"}, "page_size"),
     ({"page": "two"}, "page"),
+    ({"page": "99999999999999999999"}, "at most"),
     ({"outlet_id": "KMG"}, "outlet_id"),
     ({"payment_status": "lunas"}, "payment_status"),
     ({"fulfillment_status": "done"}, "fulfillment_status"),
@@ -311,3 +314,132 @@ def test_get_products_refuses_with_status_false(iseller, token, params, named):
     body = v2(iseller, token, "GetProducts", **{k: v for k, v in given.items()
                                                 if v is not None})
     assert body["status"] is False and named in body["error_message"]
+
+
+def get_orders(iseller, token) -> requests.Response:
+    return requests.post(f"{iseller.url}/api/v2/GetOrders", timeout=10,
+                         data={"created_after": "2026-12-01T00:00:00"},
+                         headers={"Authorization": f"Bearer {token}"})
+
+
+def test_injected_failures_answer_in_the_envelope_until_switched_off(iseller, token):
+    iseller.admin("faults", {"error_rate": 1, "status": 503})
+    failed = get_orders(iseller, token)
+    assert failed.status_code == 503 and failed.json()["status"] is False
+    iseller.admin("faults", {})
+    assert get_orders(iseller, token).json()["status"] is True
+
+
+def test_the_next_calls_to_one_endpoint_can_be_refused(iseller, token):
+    iseller.admin("faults", {"refuse_module": "GetOrders", "refuse_status": 401,
+                             "refuse_count": 1})
+    assert v2(iseller, token, "GetTransactions")["status"] is True  # another endpoint
+    refused = get_orders(iseller, token)
+    assert refused.status_code == 401 and refused.json()["status"] is False
+    assert get_orders(iseller, token).status_code == 200
+    iseller.admin("faults", {"refuse_module": "GetOrders", "refuse_status": 200,
+                             "refuse_count": 1})
+    business = get_orders(iseller, token)
+    assert business.status_code == 200 and business.json()["status"] is False
+
+
+def test_slow_and_dropped_answers(iseller, token):
+    iseller.admin("faults", {"slow_rate": 1, "slow_seconds": 0.3})
+    started = time.monotonic()
+    assert get_orders(iseller, token).status_code == 200
+    assert time.monotonic() - started >= 0.3
+    iseller.admin("faults", {"drop_rate": 1})
+    with pytest.raises(requests.ConnectionError):
+        get_orders(iseller, token)
+
+
+def test_unknown_fault_settings_are_a_400(iseller):
+    answer = requests.post(f"{iseller.url}/sandbox/admin/faults", json={"latency": 5},
+                           timeout=10)
+    assert answer.status_code == 400 and "latency" in answer.json()["error"]
+
+
+def test_the_summaries_add_up_each_day(iseller, token):
+    ring(iseller, "2026-12-01T03:00:00Z")
+    ring(iseller, "2026-12-01T20:00:00Z", payment_type="iSeller Pay")
+    ring(iseller, "2026-12-02T03:00:00Z", payment_type="Debit BCA")
+    orders = ok(v2(iseller, token, "GetOrderSummary", time_zone=7,
+                   created_after="2026-12-01T00:00:00", includes="TrackInventory"))
+    assert orders["count"] == 2
+    first, second = orders["order_summaries"]
+    # UTC days, shown in the zone (settings.SUMMARY_DAYS_IN_UTC).
+    assert (first["order_date"], second["order_date"]) == ("2026-12-01 07:00:00",
+                                                          "2026-12-02 07:00:00")
+    assert (first["subtotal"], first["total_tax_amount"], first["total_amount"]) == (
+        100000.0, 10000.0, 110000.0)
+    assert second["total_amount"] == 55000.0 and first["currency"] == "IDR"
+    assert first["units_used"] == [{"product_name": "Es Kopi Susu", "sku": "KN-0011",
+                                    "stock": 4}]
+    assert first["units_hpp"][0]["quantity"] == 4
+    assert first["units_hpp"][0]["buying_price"] == 4 * 9000.0
+    plain = ok(v2(iseller, token, "GetOrderSummary", created_after="2026-12-01T00:00:00"))
+    assert "units_used" not in plain["order_summaries"][0]
+    payments = ok(v2(iseller, token, "GetTransactionSummary", time_zone=7,
+                     created_after="2026-12-01T00:00:00"))
+    day_one, day_two = payments["transaction_summaries"]
+    assert (day_one["cash"], day_one["iseller_pay"], day_one["external_debit"]) == (
+        55000.0, 55000.0, 0.0)
+    assert (day_two["cash"], day_two["external_debit"], day_two["customs"]) == (
+        0.0, 55000.0, [])
+    refused = v2(iseller, token, "GetTransactionSummary", includes="MDR")
+    assert refused["status"] is False and "mdr" in refused["error_message"]
+
+
+def test_a_sale_changes_the_products_modified_date(iseller, token):
+    before = catalogue(iseller, token)
+    stamp = next(p["modified_date"] for p in before["products"] if p["sku"] == "KN-0011")
+    time.sleep(1.1)  # modified dates have whole seconds
+    ring(iseller, "2026-12-01T03:00:00Z")
+    later = catalogue(iseller, token, modified_after=stamp.replace(" ", "T"))
+    changed = [p["sku"] for p in later["products"]
+               if p["modified_date"] > stamp]
+    assert changed == ["KN-0011"]
+
+
+def test_register_shifts_take_modified_bounds_and_the_docs_modified_date(iseller, token):
+    opened = requests.post(f"{iseller.url}/sandbox/till/shifts/open", timeout=10,
+                           json={"outlet_code": "KMG"}).json()["register_shift"]
+    stamp = opened["open_date"].replace(" ", "T")
+    for bound in ("modified_after", "modified_date"):
+        body = ok(v2(iseller, token, "GetRegisterShifts", **{bound: stamp}))
+        assert [s["register_shift_id"] for s in body["register_shifts"]] == [
+            opened["register_shift_id"]]
+    assert ok(v2(iseller, token, "GetRegisterShifts",
+                 modified_before="2020-01-01T00:00:00"))["register_shifts"] == []
+    refused = v2(iseller, token, "GetRegisterShifts", includes="Cash")
+    assert refused["status"] is False and "cash" in refused["error_message"]
+
+
+def test_a_restarted_sandbox_keeps_its_catalogue_orders_and_stock(tmp_path):
+    from tests.conftest import IsellerSandbox
+
+    first = IsellerSandbox(tmp_path / "kept")
+    try:
+        requests.post(f"{first.url}/sandbox/admin/products", timeout=10, json={
+            "products": [{"sku": "ITEM-1", "name": "Kopi", "price": 10000,
+                          "stock": {"KMG": 10}}]}).raise_for_status()
+        order = requests.post(f"{first.url}/sandbox/till/orders", timeout=10, json={
+            "outlet_code": "KMG", "lines": [{"sku": "ITEM-1", "quantity": 1}],
+            "payments": [{"payment_type": "Cash", "amount": 11000}]}).json()["order"]
+    finally:
+        first.stop()
+    again = IsellerSandbox(tmp_path / "kept")
+    try:
+        products = again.admin("products")["products"]
+        assert [(p["sku"], p["stock"]["KMG"]) for p in products] == [("ITEM-1", 9)]
+        token = requests.post(f"{again.url}/oauth/token", timeout=10, data={
+            "grant_type": "client_credentials", "client_id": DEFAULTS["CLIENT_ID"],
+            "client_secret": DEFAULTS["CLIENT_SECRET"]}).json()["access_token"]
+        body = ok(v2(again, token, "GetOrders", order_id=order["order_id"]))
+        assert references(body) == [order["order_reference"]]
+        nxt = requests.post(f"{again.url}/sandbox/till/orders", timeout=10, json={
+            "outlet_code": "KMG", "lines": [{"sku": "ITEM-1", "quantity": 1}],
+            "payments": [{"payment_type": "Cash", "amount": 11000}]}).json()["order"]
+        assert nxt["order_reference"] == "#3123-1002"
+    finally:
+        again.stop()
