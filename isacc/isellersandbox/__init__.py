@@ -39,7 +39,8 @@ class Sandbox:
         self.shop = open_shop(data_dir, int(time.time()))
         self.faults = Faults()  # the Accurate sandbox's, on the v2 endpoints
         self.webhooks = Webhooks(self.shop, config["WEBHOOK_RETRY_SECONDS"],
-                                 config["WEBHOOK_TIMEOUT_SECONDS"])
+                                 config["WEBHOOK_TIMEOUT_SECONDS"],
+                                 config["WEBHOOK_RESIGN_RETRIES"])
 
 
 def create_iseller_sandbox_app(config: dict | None = None) -> Flask:

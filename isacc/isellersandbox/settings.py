@@ -20,8 +20,12 @@ DEFAULTS = {
     # [G] a13: refresh tokens rotate (one client keeps the newest); the old pair stops.
     "ROTATE_REFRESH": True,
     # [G] d4 iSeller retries a failed delivery (not 2xx, no answer, time-out): seconds to wait
-    # before each further attempt, the same request each time. Tests give shorter steps.
+    # before each further attempt. Tests give shorter steps.
     "WEBHOOK_RETRY_SECONDS": (5, 30, 120, 600, 3600),
+    # [G] d4/d5 each retry is the same body signed anew with the Timestamp of its sending: a
+    # receiver refuses a stale Timestamp (a replay), so a retry an hour later carrying the
+    # first try's would never get in. A resend from the admin is the very same request.
+    "WEBHOOK_RESIGN_RETRIES": True,
     # [G] d4 how long one delivery attempt waits for the receiver.
     "WEBHOOK_TIMEOUT_SECONDS": 10,
 }

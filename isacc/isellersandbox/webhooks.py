@@ -35,8 +35,9 @@ def signature(api_key: str, body: str, stamp: str) -> str:
 
 
 class Webhooks:
-    def __init__(self, shop: Shop, retry_seconds, timeout: float):
+    def __init__(self, shop: Shop, retry_seconds, timeout: float, resign_retries: bool = True):
         self.shop, self.retry_seconds, self.timeout = shop, tuple(retry_seconds), timeout
+        self.resign_retries = resign_retries
         self.due: list[tuple[float, int, int]] = []  # (when, delivery id, attempts made)
         self.wake = threading.Condition()
         self.sender: threading.Thread | None = None
@@ -90,14 +91,18 @@ class Webhooks:
                     self.wake.wait(self.due[0][0] - time.monotonic() if self.due else None)
                 _when, delivery_id, attempts = heapq.heappop(self.due)
             with contextlib.suppress(Exception):  # a sandbox whose files are gone
-                if not self.attempt(delivery_id)["delivered"] and \
+                if not self.attempt(delivery_id, resign=attempts > 0)["delivered"] and \
                         attempts < len(self.retry_seconds):
                     self._schedule(time.monotonic() + self.retry_seconds[attempts],
                                    delivery_id, attempts + 1)
 
-    def attempt(self, delivery_id: int) -> dict:
+    def attempt(self, delivery_id: int, resign: bool = False) -> dict:
         """POST the delivery's request once and keep what came of it: {"status", "error",
-        "delivered"} (status is the receiver's HTTP status, None without an answer)."""
+        "delivered"} (status is the receiver's HTTP status, None without an answer). With
+        `resign` (a retry, as WEBHOOK_RESIGN_RETRIES says) the body is signed anew with the
+        Timestamp of now and the store's key now, and the delivery keeps the latest."""
+        if resign and self.resign_retries:
+            self._resign(delivery_id)
         row = self.shop.query("SELECT * FROM delivery WHERE id = ?", delivery_id)[0]
         status = error = None
         try:
@@ -114,6 +119,17 @@ class Webhooks:
         if delivered:
             self.shop.run("UPDATE delivery SET delivered = 1 WHERE id = ?", delivery_id)
         return {"status": status, "error": error, "delivered": delivered}
+
+    def _resign(self, delivery_id: int) -> None:
+        row = self.shop.query("SELECT event_type, body FROM delivery WHERE id = ?",
+                              delivery_id)[0]
+        hooks = self.shop.query("SELECT api_key FROM webhook WHERE event_type = ?",
+                                row["event_type"])
+        if not hooks:
+            return  # the webhook was removed: the request as it was
+        stamp = timestamp(datetime.now(UTC))
+        self.shop.run("UPDATE delivery SET timestamp = ?, signature = ? WHERE id = ?", stamp,
+                      signature(hooks[0]["api_key"], row["body"], stamp), delivery_id)
 
     def deliveries(self) -> list[dict]:
         """Every delivery, oldest first, with its attempts (UTC times)."""
