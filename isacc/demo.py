@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from isacc.extensions import db
 from isacc.inbound.schemas import EVENTS
+from isacc.isellersandbox.settings import OUTLETS as ISELLER_OUTLETS
 from isacc.models import Outlet, Product, Role, Store
 from isacc.products import item_rows, sku_problems, workbook
 from isacc.stores import create_store
@@ -21,12 +22,22 @@ DEMO_LOGINS = [
     ("admin@demo.isacc.test", "demo-admin-pass", Role.ADMIN, "Dewi (admin)"),
 ]
 
+# Kemang and Senopati are the iSeller sandbox's outlets (its ids): `make run`'s demo store is
+# the sandbox's store, so connecting to iSeller finds the outlets the history already has.
+# Bandung Dago is the demo's alone (an outlet the iSeller store no longer lists).
+KEMANG, SENOPATI = (outlet["outlet_id"] for outlet in ISELLER_OUTLETS)
 OUTLETS = [
-    ("OUT-KMG", "Kemang", "Jl. Kemang Raya 12, Jakarta Selatan",
+    (KEMANG, "Kemang", "Jl. Kemang Raya 12, Jakarta Selatan",
      ["cash", "card", "qris", "isellerpay"]),
-    ("OUT-SNP", "Senopati", "Jl. Senopati 8, Jakarta Selatan", ["cash", "card", "isellerpay"]),
+    (SENOPATI, "Senopati", "Jl. Senopati 8, Jakarta Selatan", ["cash", "card", "isellerpay"]),
     ("OUT-DGO", "Bandung Dago", "Jl. Ir. H. Juanda 99, Bandung", ["cash", "qris"]),
 ]
+OUTLET_CODES = {outlet["outlet_id"]: outlet["outlet_code"] for outlet in ISELLER_OUTLETS}
+
+
+def _code(outlet_id: str) -> str:
+    """An outlet's short code, for the demo's document numbers (KMG-261201-101)."""
+    return OUTLET_CODES.get(outlet_id) or outlet_id.removeprefix("OUT-")
 CATEGORIES = {
     "Kopi Biji": ["Arabika Gayo", "Arabika Toraja", "Arabika Kintamani", "Robusta Dampit",
                   "Arabika Flores Bajawa", "Arabika Java Preanger", "Liberika Jambi",
@@ -68,6 +79,27 @@ def items_for_accurate(store: Store, as_of: datetime) -> bytes:
     warehouses = {outlet.id: DEMO_WAREHOUSES[outlet.name] for outlet in db.session.scalars(
         db.select(Outlet).where(Outlet.store_id == store.id))}
     return workbook(item_rows(store, products, warehouses, as_of))
+
+
+def products_for_iseller(store: Store) -> list[dict]:
+    """The demo's products with a SKU of their own as the iSeller sandbox's catalogue (its
+    ids, prices, stock in the sandbox's outlets), so the till sells what isacc knows."""
+    problems = sku_problems(store.id)
+    unsound = {p.id for p in problems.missing} | {
+        p.id for group in problems.duplicated.values() for p in group}
+    catalogue = []
+    for product in db.session.scalars(db.select(Product).where(
+            Product.store_id == store.id).order_by(Product.sku)):
+        if product.id in unsound:
+            continue
+        stock = {OUTLET_CODES[level.outlet.iseller_id]: float(level.quantity)
+                 for level in product.stock if level.outlet.iseller_id in OUTLET_CODES}
+        # Untaxed, as the demo's history is (tax is booked apart with #18).
+        catalogue.append({"product_id": product.iseller_id, "sku": product.sku,
+                          "name": product.name, "price": float(product.price),
+                          "buying_price": float(product.cost), "taxable": False,
+                          "track_inventory": True, "stock": stock})
+    return catalogue
 
 
 def demo_store() -> Store | None:
@@ -142,7 +174,7 @@ def _trade(now: datetime, sellable: list[dict], rng: random.Random):
         for outlet_id, _name, _address, methods in OUTLETS:
             for shift_no, start_hour in ((1, 0), (2, 7)):
                 opened = day + timedelta(hours=start_hour)
-                shift = {"id": f"SH-{outlet_id}-{opened:%Y%m%d}-{shift_no}",
+                shift = {"id": f"SH-{_code(outlet_id)}-{opened:%Y%m%d}-{shift_no}",
                          "outlet_id": outlet_id, "register_name": "Kasir 1",
                          "opened_at": opened.isoformat()}
                 yield "shift_open", {"shift": shift}
@@ -155,7 +187,7 @@ def _trade(now: datetime, sellable: list[dict], rng: random.Random):
 
 
 def _order(outlet_id, methods, shift, at, k, sellable, customers, rng) -> dict:
-    number = f"{outlet_id[4:]}-{at:%y%m%d}-{shift['id'][-1]}{k:02d}"
+    number = f"{_code(outlet_id)}-{at:%y%m%d}-{shift['id'][-1]}{k:02d}"
     customer = rng.choice(customers) if rng.random() < 0.4 else None
     lines, subtotal = [], Decimal(0)
     for product in rng.sample(sellable, rng.randrange(1, 4)):

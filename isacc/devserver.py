@@ -1,5 +1,6 @@
 """`make run`: migrate, load the demo on a fresh database, start the web app, print the way in."""
 
+import json
 import os
 import signal
 import subprocess
@@ -10,7 +11,15 @@ from flask_migrate import upgrade
 
 from isacc import create_app
 from isacc.config import INSTANCE
-from isacc.demo import DEMO_LOGINS, build_demo, demo_exists, demo_store, items_for_accurate
+from isacc.demo import (
+    DEMO_LOGINS,
+    build_demo,
+    demo_exists,
+    demo_store,
+    items_for_accurate,
+    products_for_iseller,
+)
+from isacc.isellersandbox.settings import DEFAULTS as ISELLER_DEFAULTS
 from isacc.models.base import utcnow
 from isacc.redis_conn import redis_available
 from isacc.sandbox.settings import DEFAULTS, SEED_DATABASES, WEBHOOK_URL_ENV
@@ -19,6 +28,8 @@ from jobs.worker import worker_command
 SANDBOX_USER, SANDBOX_PASSWORD = DEFAULTS["USER_EMAIL"], DEFAULTS["USER_PASSWORD"]
 # The demo's items as an Accurate import file: the sandbox's first database starts with them.
 DEMO_ITEMS = INSTANCE / "demo-items.xlsx"
+# ...and the iSeller sandbox's store starts with the demo's products.
+DEMO_PRODUCTS = INSTANCE / "demo-iseller-products.json"
 
 
 def _local_sandbox_port(account_url: str) -> str | None:
@@ -53,6 +64,11 @@ def callback_url(host: str, port: str) -> str:
     return f"{_base_url(host, port)}/connect/callback"
 
 
+def iseller_callback_url(host: str, port: str) -> str:
+    """The same for iSeller's Grant: the callback registered with the iSeller sandbox."""
+    return f"{_base_url(host, port)}/connect/iseller/callback"
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -68,6 +84,7 @@ def main() -> int:
             print("Demo store created.")
         webhook_url = demo_webhook_url(host, port)
         DEMO_ITEMS.write_bytes(items_for_accurate(demo_store(), utcnow()))
+        DEMO_PRODUCTS.write_text(json.dumps(products_for_iseller(demo_store())))
         redis_up = redis_available()
         redis_url = app.config["REDIS_URL"]
 
@@ -78,6 +95,8 @@ def main() -> int:
               "polling every 2 s) sends to Accurate instead, and sign-in throttling is kept "
               "per process. Start Redis and restart `make run` for the production set-up.")
     sandbox_port = _local_sandbox_port(app.config["ACCURATE_ACCOUNT_URL"])
+    iseller_url = app.config["ISELLER_OAUTH_URL"].rstrip("/")
+    iseller_port = _local_sandbox_port(iseller_url)
     print(f"\n  isacc is running at http://{host}:{port}/")
     if sandbox_port:
         print(f"  Accurate sandbox at {app.config['ACCURATE_ACCOUNT_URL']} "
@@ -88,6 +107,14 @@ def main() -> int:
               f"to {alias}")
     else:
         print(f"  Accurate: {app.config['ACCURATE_ACCOUNT_URL']}")
+    if iseller_port:
+        print(f"  iSeller sandbox at {iseller_url} (sign in there as "
+              f"{ISELLER_DEFAULTS['USER_EMAIL']} / {ISELLER_DEFAULTS['USER_PASSWORD']}): "
+              f"the till at {iseller_url}/till, Apps -> Webhook at {iseller_url}/apps/webhook")
+        print("  Tour: Connect to iSeller and to Accurate (the store's Connect page), map an "
+              "outlet, ring up a sale on the till, see it in Sync activity and in Accurate")
+    else:
+        print(f"  iSeller: {iseller_url}")
     print()
     for email, password, role, _name in DEMO_LOGINS:
         print(f"  {role.value:<8} {email:<28} password: {password}")
@@ -101,6 +128,12 @@ def main() -> int:
              "--data-dir", str(INSTANCE / "sandbox"), "--seed-items", str(DEMO_ITEMS),
              "--redirect-uri", callback_url(host, port)],
             env={**os.environ, WEBHOOK_URL_ENV: webhook_url}))
+    if iseller_port:
+        children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "isacc.isellersandbox", "--host", host, "--port",
+             iseller_port, "--data-dir", str(INSTANCE / "iseller-sandbox"),
+             "--seed-products", str(DEMO_PRODUCTS),
+             "--redirect-uri", iseller_callback_url(host, port)]))
     if redis_up:
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
             worker_command(redis_url, "--with-scheduler")))

@@ -1,6 +1,7 @@
 """`make run`'s launcher, from an empty instance folder to a signed-in overview, over HTTP."""
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -8,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -15,6 +17,7 @@ import requests
 from isacc import devserver
 from isacc.demo import DEMO_STORE_ID, build_demo
 from isacc.extensions import db
+from isacc.isellersandbox.__main__ import arguments as iseller_arguments
 from isacc.models import Store
 from isacc.sandbox.__main__ import arguments
 from isacc.sandbox.settings import WEBHOOK_URL_ENV
@@ -49,10 +52,11 @@ def free_port() -> int:
 ])
 def test_launcher_serves_login_and_the_printed_owner_login_reaches_the_overview(
         tmp_path, redis_url, says):
-    port, sandbox_port = free_port(), free_port()
+    port, sandbox_port, iseller_port = free_port(), free_port(), free_port()
     sandbox = f"http://127.0.0.1:{sandbox_port}"
+    iseller = f"http://127.0.0.1:{iseller_port}"
     env = dict(os.environ, ISACC_INSTANCE_PATH=str(tmp_path), ISACC_PORT=str(port),
-               REDIS_URL=redis_url, ACCURATE_ACCOUNT_URL=sandbox)
+               REDIS_URL=redis_url, ACCURATE_ACCOUNT_URL=sandbox, ISELLER_OAUTH_URL=iseller)
     env.pop("DATABASE_URL", None)  # make run's default: the embedded SQLite file
     launcher = subprocess.Popen([sys.executable, "-m", "isacc.devserver"], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -88,10 +92,20 @@ def test_launcher_serves_login_and_the_printed_owner_login_reaches_the_overview(
         assert f"{base}/connect/callback" in registered["redirect_uris"]
         # Its books already hold the demo's items, so connecting shows sales going through.
         assert "KN-0001" in requests.get(f"{sandbox}/sandbox/db/101", timeout=5).text
+        # The iSeller sandbox too, its store the demo's: isacc's callback registered, the
+        # demo's products on sale at its till.
+        assert f"iSeller sandbox at {iseller}" in output and f"{iseller}/till" in output
+        registered = answer_within(requests.Session(), f"{iseller}/sandbox/admin/redirect-uris",
+                                   STARTUP_SECONDS).json()
+        assert f"{base}/connect/iseller/callback" in registered["redirect_uris"]
+        catalogue = requests.get(f"{iseller}/sandbox/admin/products", timeout=5).json()
+        assert {"sku": "KN-0001", "product_id": "P0001"}.items() <= next(
+            p for p in catalogue["products"] if p["sku"] == "KN-0001").items()
         launcher.send_signal(signal.SIGTERM)
         launcher.wait(timeout=10)
         # Stopping the launcher stops everything it started.
-        for url in (f"{base}/login", f"{sandbox}/sandbox/admin/stats"):
+        for url in (f"{base}/login", f"{sandbox}/sandbox/admin/stats",
+                    f"{iseller}/sandbox/admin/redirect-uris"):
             with pytest.raises(requests.ConnectionError):
                 requests.get(url, timeout=2)
     finally:
@@ -118,6 +132,7 @@ class Child:
 def test_the_launchers_sandbox_sends_its_webhooks_to_the_demo_store(app, monkeypatch, capsys,
                                                                     tmp_path):
     monkeypatch.setattr(devserver, "DEMO_ITEMS", tmp_path / "demo-items.xlsx")
+    monkeypatch.setattr(devserver, "DEMO_PRODUCTS", tmp_path / "demo-iseller-products.json")
     monkeypatch.setattr(devserver, "create_app", lambda: app)
     monkeypatch.setattr(devserver, "upgrade", lambda: None)  # the test database is migrated
     monkeypatch.setattr(devserver, "redis_available", lambda: False)
@@ -143,6 +158,12 @@ def test_the_launchers_sandbox_sends_its_webhooks_to_the_demo_store(app, monkeyp
     # ...and has isacc's callback registered, where the printed address sends the owner back.
     assert arguments(sandbox.argv[3:]).redirect_uri == ["http://127.0.0.1:5123/connect/callback"]
     assert (tmp_path / "demo-items.xlsx").stat().st_size > 0
+    # The iSeller sandbox starts with the demo's products and isacc's iSeller callback.
+    [till] = [c for c in Child.started if c.argv[1:3] == ["-m", "isacc.isellersandbox"]]
+    given = iseller_arguments(till.argv[3:])
+    assert given.redirect_uri == ["http://127.0.0.1:5123/connect/iseller/callback"]
+    seeded = json.loads(Path(given.seed_products).read_text())
+    assert len(seeded) > 40 and all(p["sku"] and p["product_id"] for p in seeded)
 
 
 @pytest.mark.parametrize(("host", "base"), [

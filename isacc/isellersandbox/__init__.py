@@ -11,6 +11,7 @@ What exists now:
   GetProducts, GetOrderSummary, GetTransactionSummary, with iSeller's filters, time_zone,
   inclusive bounds, paging and includes; refusals as HTTP 200 with status false.
 - The Order webhook (webhooks.py): signed, sent in the background, retried, kept.
+- The store's Apps -> Webhook page (apps.py), where a merchant enters an app's URLs and key.
 - Admin controls (admin.py, /sandbox/admin): callbacks, token expiry, the catalogue,
   webhooks set-up, switch, deliveries and resend, and faults on the v2 endpoints (the
   Accurate sandbox's Faults).
@@ -36,7 +37,7 @@ class Sandbox:
         self.accounts = open_accounts(data_dir)
         for uri in config["REDIRECT_URIS"]:
             self.accounts.register_redirect_uri(config["CLIENT_ID"], uri)
-        self.shop = open_shop(data_dir, int(time.time()))
+        self.shop = open_shop(data_dir, int(time.time()), config.get("SEED_PRODUCTS"))
         self.faults = Faults()  # the Accurate sandbox's, on the v2 endpoints
         self.webhooks = Webhooks(self.shop, config["WEBHOOK_RETRY_SECONDS"],
                                  config["WEBHOOK_TIMEOUT_SECONDS"],
@@ -53,8 +54,9 @@ def create_iseller_sandbox_app(config: dict | None = None) -> Flask:
     app.extensions["iseller_sandbox"] = Sandbox(
         Path(config.get("DATA_DIR") or "instance/iseller-sandbox"), config)
 
-    from isacc.isellersandbox import admin, oauth, store, till
+    from isacc.isellersandbox import admin, apps, oauth, store, till
 
+    app.register_blueprint(apps.bp)
     app.register_blueprint(oauth.bp)
     app.register_blueprint(store.bp)
     app.register_blueprint(till.bp)

@@ -1,7 +1,9 @@
 """`python -m isacc.isellersandbox --port 5200 --data-dir instance/iseller-sandbox
-[--redirect-uri URL ...]`: serve the iSeller sandbox."""
+[--redirect-uri URL ...] [--seed-products FILE]`: serve the iSeller sandbox."""
 
 import argparse
+import json
+from pathlib import Path
 
 from werkzeug.serving import run_simple
 
@@ -17,11 +19,15 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--redirect-uri", action="append", default=[],
                         help="one more callback the app has registered (repeatable), besides "
                              "make run's and the tests'; any other is refused")
+    parser.add_argument("--seed-products", default=None,
+                        help="a JSON list of products (as POST /sandbox/admin/products takes "
+                             "them) a new sandbox starts with, instead of its own")
     return parser.parse_args(argv)
 
 
 def config_from(args: argparse.Namespace) -> dict:
-    return {"DATA_DIR": args.data_dir,
+    seed = json.loads(Path(args.seed_products).read_text()) if args.seed_products else None
+    return {"DATA_DIR": args.data_dir, "SEED_PRODUCTS": seed,
             "REDIRECT_URIS": [*DEFAULTS["REDIRECT_URIS"], *args.redirect_uri]}
 
 

@@ -117,11 +117,12 @@ def open_accounts(data_dir: Path) -> Accounts:
     return Accounts(data_dir / "iseller-accounts.sqlite3")
 
 
-def open_shop(data_dir: Path, now: int) -> Shop:
-    """The store's file; a new one starts with the demo catalogue."""
+def open_shop(data_dir: Path, now: int, seed: list[dict] | None = None) -> Shop:
+    """The store's file; a new one starts with `seed` (make run: the demo store's products)
+    or settings.PRODUCTS."""
     data_dir.mkdir(parents=True, exist_ok=True)
     shop = Shop(data_dir / "iseller-shop.sqlite3")
     if not shop.query("SELECT 1 FROM product LIMIT 1") and not shop.flag("catalogue", False):
-        shop.replace_catalogue([dict(p) for p in settings.PRODUCTS], now)
+        shop.replace_catalogue([dict(p) for p in seed or settings.PRODUCTS], now)
         shop.set_flag("catalogue", True)
     return shop
