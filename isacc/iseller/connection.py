@@ -40,7 +40,7 @@ def save_grant(store: Store, grant: Grant) -> IsellerConnection:
     # The webhook URLs stay the same across reconnections: the merchant entered them once.
     link.webhook_id = link.webhook_id or secrets.token_hex(16)
     db.session.add(link)
-    for event in orders.outlet_events(info):
+    for event in orders.outlet_events(info, orders.known_methods(store)):
         ingest(store, "outlet", event, body_digest=digest(event.model_dump(mode="json")))
     db.session.commit()
     return link

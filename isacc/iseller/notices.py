@@ -138,7 +138,7 @@ def import_outlets(store: Store) -> int:
     if not isinstance(info, dict):
         raise RetryableError(say("iSeller's store details came without the store."))
     changed = 0
-    for event in orders.outlet_events(info):
+    for event in orders.outlet_events(info, orders.known_methods(store)):
         changed += not ingest(store, "outlet", event,
                               body_digest=digest(event.model_dump(mode="json"))).duplicate
         db.session.commit()

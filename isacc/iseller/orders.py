@@ -12,9 +12,10 @@ from decimal import Decimal, InvalidOperation
 from pydantic import ValidationError
 
 from isacc.accurate.errors import FinalError
+from isacc.extensions import db
 from isacc.inbound import schemas
 from isacc.inbound.body import digest
-from isacc.models import Product, Store
+from isacc.models import Outlet, Product, Store
 from isacc.reasons import say
 from isacc.sync.documents import ISELLERPAY
 
@@ -84,10 +85,13 @@ def _event(model, event_id: str, body: dict, what):
                              what=what)) from None
 
 
-def outlet_events(info: dict) -> list[schemas.OutletEvent]:
+def outlet_events(info: dict, known: dict[str, list] | None = None) -> list[schemas.OutletEvent]:
     """One outlet event per active outlet of GetStoreInfo [C b.7], taking the store's active
-    payment types. The event id holds the data's digest: the same data again is a repeat,
-    changed data (a new name, a new payment type) updates the outlet."""
+    payment types, plus those `known` (outlet id -> methods) says the outlet took before: its
+    earlier sales still need their accounts. The event id holds the data's digest: the same
+    data again is a repeat, changed data (a new name, a new payment type) updates the
+    outlet."""
+    known = known or {}
     # A PaymentType names itself `name`; a Transaction, `payment_type_name` [C b.7, b.9].
     methods = sorted({payment_method({"gateway": p.get("gateway"),
                                       "payment_type_name": p.get("name")})
@@ -102,11 +106,18 @@ def outlet_events(info: dict) -> list[schemas.OutletEvent]:
                                        or outlet["outlet_id"])[:120],
                            "address": (str(outlet["address"])[:255]
                                        if outlet.get("address") else None),
-                           "payment_methods": methods[:20]}}
+                           "payment_methods": sorted(
+                               {*methods, *known.get(str(outlet["outlet_id"]), [])})[:20]}}
         events.append(_event(schemas.OutletEvent,
                              f"iseller:outlet:{outlet['outlet_id']}:{digest(body)[:16]}", body,
                              say("outlet")))
     return events
+
+
+def known_methods(store: Store) -> dict[str, list]:
+    """The payment methods each of the store's outlets took so far, by iSeller id."""
+    return {outlet.iseller_id: list(outlet.payment_methods or []) for outlet in
+            db.session.scalars(db.select(Outlet).where(Outlet.store_id == store.id))}
 
 
 def _customer(order: dict) -> schemas.CustomerEvent | None:
@@ -182,8 +193,6 @@ def _lines(store: Store, order: dict) -> list[dict]:
 
 
 def _known_products(store: Store, iseller_ids: set[str]) -> set[str]:
-    from isacc.extensions import db
-
     if not iseller_ids:
         return set()
     return set(db.session.scalars(db.select(Product.iseller_id).where(

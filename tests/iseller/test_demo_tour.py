@@ -37,6 +37,11 @@ def test_the_demo_store_connects_to_its_own_iseller_store(demo, client):
     after = {o.iseller_id: o.id for o in db.session.scalars(
         db.select(Outlet).where(Outlet.store_id == store.id))}
     assert after == before and len(after) == 3  # the same three outlets, none added
+    kemang = db.session.scalar(db.select(Outlet).where(Outlet.store_id == store.id,
+                                                       Outlet.name == "Kemang"))
+    # iSeller's payment types, and the demo's earlier ones its history's sales still need.
+    assert set(kemang.payment_methods) == {"cash", "card", "qris", "isellerpay", "Debit BCA",
+                                           "Kartu Kredit"}
     catalogue = {p["sku"]: p for p in products_for_iseller(store)}
     price = catalogue["KN-0001"]["price"]
     sold = Till(iseller).sell([{"sku": "KN-0001", "quantity": 2}],
