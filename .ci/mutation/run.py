@@ -66,9 +66,13 @@ def test_redis():
 
 
 def cosmic_ray(*args, cwd: Path, redis_url: str) -> subprocess.CompletedProcess:
+    """The tests run on PostgreSQL unless ISACC_TEST_DB says otherwise: SQLite forgives what
+    PostgreSQL refuses (`a & b` in a join made `a * b` is still true-and-true on SQLite's
+    0/1 booleans), and make test runs both, so a mutant PostgreSQL refuses is caught."""
     command = [str(ROOT / ".venv/bin/cosmic-ray"), *args]
     return subprocess.run(command, cwd=cwd, text=True, capture_output=True,  # noqa: S603
-                          env={**os.environ, "ISACC_TEST_REDIS_URL": redis_url})
+                          env={"ISACC_TEST_DB": "postgresql", **os.environ,
+                               "ISACC_TEST_REDIS_URL": redis_url})
 
 
 def annotation_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
