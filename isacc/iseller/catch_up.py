@@ -1,4 +1,5 @@
-"""Catching up on orders whose notice never came (webhooks not set up or switched off, isacc
+"""Catching up on the products iSeller changed (catalogue.py) and on orders whose notice
+never came (webhooks not set up or switched off, isacc
 down, a notice lost): GetOrders is read by modified time [C b.1, b.2] from where the last
 catch-up stopped, every few minutes, and each order read becomes a notice row worked like
 any other. The bounds are inclusive and the windows overlap [C e7]: an order read twice
@@ -13,7 +14,7 @@ from rq import Queue
 
 from isacc.extensions import db
 from isacc.inbound.body import digest
-from isacc.iseller import notices, session
+from isacc.iseller import catalogue, notices, session
 from isacc.models import ConnectionStatus, IsellerConnection, IsellerNotice, Status, Store
 from isacc.models.base import utcnow
 from isacc.outcomes import as_accurate_error
@@ -41,6 +42,8 @@ def catch_up(store: Store) -> int:
     link = store.iseller
     if link is None or link.status != ConnectionStatus.CONNECTED:
         return 0
+    # The catalogue first, so the orders read next find their products.
+    catalogue.import_products(store)
     now = utcnow()
     start = (link.orders_cursor or link.connected_at) - OVERLAP
     page_size = current_app.config["ISELLER_PAGE_SIZE"]
@@ -87,9 +90,15 @@ def _record(store: Store, orders: list[dict], now: datetime) -> int:
 
 
 def import_from(link: IsellerConnection, since: datetime) -> None:
-    """Read every order modified since `since`, now: the catch-up is enqueued, or without
-    Redis left due for the next tick (or make run's local worker)."""
+    """Read every order modified since `since`, now."""
     link.orders_cursor = since + OVERLAP
+    db.session.commit()
+    start(link)
+
+
+def start(link: IsellerConnection) -> None:
+    """The store's catch-up, now: enqueued, or without Redis left due for the next tick (or
+    make run's local worker)."""
     link.catch_up_due_at = utcnow() + EVERY
     db.session.commit()
     try:

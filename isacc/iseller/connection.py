@@ -13,7 +13,7 @@ from isacc.accurate.errors import ReconnectRequired
 from isacc.crypto import new_secret
 from isacc.extensions import db
 from isacc.inbound.body import digest
-from isacc.iseller import oauth, orders, store_api
+from isacc.iseller import catch_up, oauth, orders, store_api
 from isacc.iseller.oauth import Grant
 from isacc.models import ConnectionStatus, IsellerConnection, Store
 from isacc.models.base import utcnow
@@ -42,7 +42,10 @@ def save_grant(store: Store, grant: Grant) -> IsellerConnection:
     db.session.add(link)
     for event in orders.outlet_events(info, orders.known_methods(store)):
         ingest(store, "outlet", event, body_digest=digest(event.model_dump(mode="json")))
+    # The products and the orders since are read by a worker at once (catch_up.py).
+    link.catch_up_due_at = None
     db.session.commit()
+    catch_up.start(link)
     return link
 
 

@@ -38,6 +38,8 @@ class IsellerConnection(db.Model):
     # every few minutes, so a notice iSeller never sent costs minutes, not a sale. The first
     # import sets the cursor back to the day the owner chose.
     orders_cursor: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # GetProducts by modified time, the same way (catalogue.py).
+    products_cursor: Mapped[datetime | None] = mapped_column(UTCDateTime())
     catch_up_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     caught_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     catch_up_error: Mapped[str | None] = mapped_column(Text)

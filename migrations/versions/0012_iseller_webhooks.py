@@ -23,6 +23,7 @@ def upgrade():
         batch.add_column(sa.Column('webhook_key_made_at', sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('webhook_received_at', sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('orders_cursor', sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('products_cursor', sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('catch_up_due_at', sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('caught_up_at', sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('catch_up_error', sa.Text(), nullable=True))
@@ -60,7 +61,7 @@ def downgrade():
     with op.batch_alter_table('iseller_connection') as batch:
         batch.drop_constraint(batch.f('uq_iseller_connection_webhook_id'), type_='unique')
         for column in ('wording', 'catch_up_error', 'caught_up_at', 'catch_up_due_at',
-                       'orders_cursor', 'webhook_received_at'):
+                       'products_cursor', 'orders_cursor', 'webhook_received_at'):
             batch.drop_column(column)
         batch.drop_column('webhook_key_made_at')
         batch.drop_column('webhook_key')

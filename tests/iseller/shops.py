@@ -8,6 +8,7 @@ import requests
 from flask import current_app
 
 from isacc.accurate import connection
+from isacc.accurate.errors import RetryableError
 from isacc.extensions import db
 from isacc.isellersandbox.testing import grant_access
 from isacc.models import Outlet, OutletMapping, OutletPaymentAccount, Role, Store
@@ -45,7 +46,7 @@ def connect_to_both(app, client, sandbox, iseller, isacc_url: str, catalogue: li
     db.session.commit()
     accurate = connection.client_for(store)
     for item in catalogue:
-        accurate.save("item", {"no": item["sku"], "name": item["name"],
+        save_patiently(accurate, "item", {"no": item["sku"], "name": item["name"],
                                "itemType": "INVENTORY" if item["stock"] else "SERVICE",
                                **({"detailOpenBalance": [
                                    {"quantity": 100000, "unitCost": 400,
@@ -56,6 +57,16 @@ def connect_to_both(app, client, sandbox, iseller, isacc_url: str, catalogue: li
     iseller.admin("webhooks", {"event_type": "order", "api_key": link.webhook_key,
                                "url": f"{isacc_url}/webhooks/iseller/{link.webhook_id}/order"})
     return store
+
+
+def save_patiently(accurate, module: str, body: dict) -> dict:
+    """A set-up save that waits out Accurate's rate limit (8 a second), as a person would."""
+    for _ in range(20):
+        try:
+            return accurate.save(module, body)
+        except RetryableError:
+            time.sleep(0.5)
+    return accurate.save(module, body)
 
 
 class Till:

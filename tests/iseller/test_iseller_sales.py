@@ -172,3 +172,18 @@ def test_a_notice_for_an_order_iseller_does_not_show_waits_and_says_why(shop, cl
     assert notice.status == Status.PENDING and notice.attempts == 1
     assert "does not show order" in notice.reason
     assert notice.due_at > datetime.now(UTC)  # tried again after a backoff
+
+
+def test_an_order_read_again_once_its_products_are_known_is_the_same_order(shop, iseller):
+    from isacc.iseller import catch_up
+
+    till = Till(iseller)
+    till.sell([{"sku": "KN-0001", "quantity": 1}], [{"payment_type": "Cash", "amount": 95000}])
+    till.delivered(1)
+    bring_in(shop)  # read before the catalogue: the line is known by its SKU alone
+    assert catch_up.catch_up(db.session.get(Store, shop.store.id)) == 1  # products, then it
+    notices.run_store(shop.store.id)
+    db.session.expire_all()
+    assert [n.status for n in db.session.scalars(db.select(IsellerNotice))] == [
+        Status.SUCCESS, Status.SUCCESS]
+    assert len(list(shop.accurate.list("sales-invoice"))) == 1
