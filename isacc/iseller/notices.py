@@ -101,7 +101,10 @@ def work_notice(notice: IsellerNotice) -> None:
         _known_outlet(store, order)
         lanes = set()
         for event_type, event in orders.order_events(store, order):
-            lanes |= _bring_in(store, event_type, event)
+            # The order as iSeller has it decides whether it changed, not isacc's reading of
+            # it: a product isacc came to know meanwhile changes the reading, not the order.
+            lanes |= _bring_in(store, event_type, event,
+                               digest(order) if event_type == "sales_order" else None)
     except Exception as error:  # every error has its outcome (isacc/outcomes.py)
         db.session.rollback()
         _settle(notice, error)
@@ -145,11 +148,12 @@ def import_outlets(store: Store) -> int:
     return changed
 
 
-def _bring_in(store: Store, event_type: str, event) -> set:
-    """Ingest one event and commit; the lanes with work due now."""
+def _bring_in(store: Store, event_type: str, event, body_digest: str | None = None) -> set:
+    """Ingest one event and commit; the lanes with work due now. `body_digest` is what a
+    repeat of the event id is compared by (the event's own body when None)."""
     try:
         result = ingest(store, event_type, event,
-                        body_digest=digest(event.model_dump(mode="json")))
+                        body_digest=body_digest or digest(event.model_dump(mode="json")))
     except EventRefused as refused:
         db.session.rollback()
         raise FinalError(say("iSeller's record names what isacc does not know: %(problems)s",
