@@ -127,6 +127,17 @@ def test_a_wait_longer_than_patience_raises_at_once(redis_client, prefix):
     assert time.monotonic() - started < 0.5
 
 
+def test_a_wait_of_under_a_second_longer_than_patience_raises_at_once(redis_client, prefix):
+    limiter = SharedLimiter(redis_client, Limits(rate=1, window_ms=800), prefix=prefix)
+    with limiter.slot("db-1"):
+        pass
+    started = time.monotonic()
+    # The next slot is 0.8 s away, past a patience of 0.2: given up now, not after a sleep.
+    with pytest.raises(LimiterTimeout), limiter.slot("db-1", patience=0.2):
+        pass
+    assert time.monotonic() - started < 0.15
+
+
 def test_a_released_slot_is_free_at_once(redis_client, prefix):
     limiter = SharedLimiter(redis_client, Limits(rate=1000, window_ms=1000, max_in_flight=1),
                             prefix=prefix)

@@ -101,6 +101,8 @@ def test_an_order_waits_for_its_customer_to_reach_accurate(client, store, outlet
     invoice = db.session.scalar(
         select(SyncActivity).where(SyncActivity.kind == ActivityKind.SALES_INVOICE))
     assert customer_activity.accurate_number == "CUST-1"  # customer-ID mapping is on
+    # A customer with a code is shown by it (one without, by its name: the next test).
+    assert customer_activity.source_number == "CUST-1"
     assert invoice.waits_for_id == customer_activity.id
 
 

@@ -272,6 +272,16 @@ def test_register_cash_in_and_out_move_the_cash_account_against_the_transaction_
     assert payload["detailAccount"][0]["expenseName"] == "Setor ke bank"
 
 
+def test_a_deposit_takes_the_cash_account_whatever_other_methods_come_first(store):
+    outlet = mapped_outlet()
+    outlet.mapping.payment_accounts = [
+        OutletPaymentAccount(payment_method="qris", account_no="1-10102"),
+        OutletPaymentAccount(payment_method="cash", account_no="1-10001")]
+    record = Deposit(outlet=outlet, direction=DepositDirection.OUT, amount=Decimal(50000),
+                     deposited_at=LATE_EVENING)
+    assert documents.deposit(store, record, "DEP-2")["bankNo"] == "1-10001"
+
+
 def test_a_deposit_with_no_cash_account_or_transaction_account_is_a_mapping_problem(store):
     outlet = mapped_outlet()
     outlet.mapping.payment_accounts = [

@@ -92,6 +92,19 @@ def test_the_local_limiter_holds_eight_in_flight_until_one_ends(clock):
         assert clock.waits == []
 
 
+def test_one_of_eight_calls_in_flight_ending_lets_exactly_one_more_in(clock):
+    limiter = limiter_on(clock, Limits(rate=1000, window_ms=1000, max_in_flight=8))
+    calls = [limiter.slot("db") for _ in range(8)]
+    for call in calls:
+        call.__enter__()
+    calls[0].__exit__(None, None, None)
+    with limiter.slot("db", patience=0):  # the one that ended made room for one
+        with pytest.raises(LimiterTimeout), limiter.slot("db", patience=0):
+            pass  # and for no more: eight are in flight again
+    for call in calls[1:]:
+        call.__exit__(None, None, None)
+
+
 def test_a_wait_longer_than_patience_raises_at_once(clock):
     limiter = limiter_on(clock, Limits(rate=1, window_ms=10_000))
     with limiter.slot("db"):
