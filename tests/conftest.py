@@ -281,6 +281,11 @@ class IsellerSandbox(SandboxServer):
 
         super().__init__(data_dir, config, create=create_iseller_sandbox_app)
 
+    def violations(self, database_id: int = 0) -> int:
+        """Requests the sandbox refused for what they asked (unknown parameters, bad
+        values): none, from a client that follows iseller-api.md."""
+        return self.admin("stats")["refused"]
+
 
 @pytest.fixture
 def iseller(tmp_path):

@@ -19,6 +19,7 @@ Not yet: the ERP API (v3/v4), refunds, voids and cancellations, the other webhoo
 types (#17)."""
 
 import secrets
+import threading
 import time
 from pathlib import Path
 
@@ -39,9 +40,18 @@ class Sandbox:
             self.accounts.register_redirect_uri(config["CLIENT_ID"], uri)
         self.shop = open_shop(data_dir, int(time.time()), config.get("SEED_PRODUCTS"))
         self.faults = Faults()  # the Accurate sandbox's, on the v2 endpoints
+        # Requests refused for what they asked (an unknown parameter, a bad date...): a
+        # client that follows the reference makes none (tests assert it, GET .../stats).
+        self.refusals: list[dict] = []
+        self._refusals_lock = threading.Lock()
         self.webhooks = Webhooks(self.shop, config["WEBHOOK_RETRY_SECONDS"],
                                  config["WEBHOOK_TIMEOUT_SECONDS"],
                                  config["WEBHOOK_RESIGN_RETRIES"])
+
+
+    def note_refusal(self, endpoint: str, message: str) -> None:
+        with self._refusals_lock:
+            self.refusals.append({"endpoint": endpoint, "error_message": message})
 
 
 def create_iseller_sandbox_app(config: dict | None = None) -> Flask:

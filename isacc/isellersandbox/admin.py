@@ -28,6 +28,13 @@ def redirect_uris():
                     "redirect_uris": sandbox().accounts.redirect_uris(client_id)})
 
 
+@bp.route("/stats")
+def stats():
+    """What the sandbox refused for what was asked: {"refused": n, "refusals": [...]}."""
+    refusals = list(sandbox().refusals)
+    return jsonify({"refused": len(refusals), "refusals": refusals[-50:]})
+
+
 @bp.route("/faults", methods=["GET", "POST"])
 def faults():
     """The faults in force on the v2 endpoints (GET), or replace them all (POST, as the

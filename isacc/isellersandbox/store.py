@@ -70,4 +70,5 @@ def call(name: str):
     try:
         return envelope(started, **endpoint[2]())
     except reads.Refusal as refusal:
+        sandbox().note_refusal(name, str(refusal))
         return envelope(started, False, str(refusal))

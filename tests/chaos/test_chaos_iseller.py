@@ -108,3 +108,4 @@ def test_every_sale_rung_on_the_till_ends_in_accurate_exactly_once(
     assert set(invoices) == set(sold) and set(invoices.values()) == {1}  # none lost, no twice
     assert set(receipts) == {f"{number}-1" for number in sold}
     assert set(receipts.values()) == {1}
+    assert iseller.violations() == 0

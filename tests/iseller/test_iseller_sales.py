@@ -74,7 +74,7 @@ def test_a_sale_rung_up_on_the_till_reaches_accurate_once_to_the_rupiah(shop, is
     [notice] = db.session.scalars(db.select(IsellerNotice)).all()
     assert notice.status == Status.SUCCESS
     assert len(list(shop.accurate.list("sales-invoice"))) == 1
-    assert shop.sandbox.violations() == 0
+    assert shop.sandbox.violations() == 0 and iseller.violations() == 0
 
 
 def test_an_iseller_pay_sale_books_its_fee_to_the_mdr_account(shop, iseller):
@@ -114,6 +114,7 @@ def test_with_webhooks_off_the_catch_up_still_brings_every_sale(shop, iseller, a
                                        number=order["order_reference"].lstrip("#"))
         assert Decimal(str(invoice["totalAmount"])) == Decimal(200000 * n)
     assert len(list(shop.accurate.list("sales-invoice"))) == 3
+    assert iseller.violations() == 0  # every GetOrders and GetProducts asked as iSeller takes
     assert db.session.get(Store, shop.store.id).iseller.caught_up_at is not None
 
 

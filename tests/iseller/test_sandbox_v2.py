@@ -198,6 +198,10 @@ def test_get_orders_refuses_what_iseller_would_not_take_with_status_false(
     body = v2(iseller, token, "GetOrders", **{"created_after": "2026-12-01T00:00:00", **params})
     assert body["status"] is False and named in body["error_message"]
     assert "orders" not in body
+    # ...and counts it, so a test of isacc can tell it asked for nothing iSeller refuses.
+    assert iseller.admin("stats")["refusals"][-1] == {
+        "endpoint": "GetOrders", "error_message": body["error_message"]}
+    assert iseller.violations() == 1
 
 
 def test_get_orders_needs_created_after_unless_a_modified_bound_or_order_id(iseller, token):

@@ -98,9 +98,10 @@ def test_one_of_eight_calls_in_flight_ending_lets_exactly_one_more_in(clock):
     for call in calls:
         call.__enter__()
     calls[0].__exit__(None, None, None)
-    with limiter.slot("db", patience=0):  # the one that ended made room for one
-        with pytest.raises(LimiterTimeout), limiter.slot("db", patience=0):
-            pass  # and for no more: eight are in flight again
+    # The one that ended made room for one, and for no more: eight are in flight again.
+    with limiter.slot("db", patience=0), pytest.raises(LimiterTimeout), \
+            limiter.slot("db", patience=0):
+        pass
     for call in calls[1:]:
         call.__exit__(None, None, None)
 
