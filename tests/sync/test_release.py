@@ -185,3 +185,84 @@ def test_closing_the_later_shift_first_keeps_the_earlier_shifts_deposits_held(cl
                                                          **shift})
     db.session.expire_all()
     assert (row("DEP-d1").due_at, row("DEP-d2").due_at) == (None, datetime.now(UTC))
+
+
+def move_deposit(number: str, new_id: int) -> None:
+    """Give deposit `number`'s record (and its activity's source) the id `new_id`: ids count
+    per table, so an order, a payment and a deposit share ids in any real store."""
+    from sqlalchemy import text
+
+    old_id = row(f"DEP-{number}").source_id
+    db.session.execute(text("UPDATE deposit SET id = :new WHERE id = :old"),
+                       {"new": new_id, "old": old_id})
+    db.session.execute(text("UPDATE sync_activity SET source_id = :new "
+                            "WHERE source_kind = 'deposit' AND source_id = :old"),
+                       {"new": new_id, "old": old_id})
+    db.session.commit()
+    db.session.expire_all()
+
+
+def free_deposit_id() -> int:
+    from sqlalchemy import text
+
+    return db.session.scalar(text("SELECT coalesce(max(id), 0) FROM deposit")) + 1_000_000
+
+
+@freeze_time(NOW)
+def test_closing_a_shift_releases_its_own_rows_when_ids_meet_across_tables(client, store):
+    store.sync_mode = SyncMode.SHIFT_CLOSE
+    db.session.commit()
+    shift = {"outlet_id": "OUT-1", "opened_at": NOW}
+    for n, name in ((1, "a"), (2, "b")):
+        send(client, store, "shifts/open", f"open-{n}", shift={"id": f"SH-{n}", **shift})
+        send_order(client, store, name, shift_id=f"SH-{n}")
+        send(client, store, "deposits", f"e-d{n}", deposit={
+            "id": f"d{n}", "outlet_id": "OUT-1", "shift_id": f"SH-{n}", "direction": "out",
+            "amount": 1000, "deposited_at": NOW})
+    # The closing shift's deposit shares its id with the open shift's payment, and the open
+    # shift's deposit with the closing shift's payment.
+    move_deposit("d1", free_deposit_id())
+    move_deposit("d2", row("INV-a-1").source_id)
+    move_deposit("d1", row("INV-b-1").source_id)
+    answer = post_event(client, store, "shifts/close", {"event_id": "close-1", "shift": {
+        "id": "SH-1", "closed_at": NOW, **shift}})
+    assert set(answer.get_json()["activities"]) == {
+        row("INV-a", ActivityKind.SALES_INVOICE).id, row("INV-a-1").id, row("DEP-d1").id}
+    db.session.expire_all()
+    assert (row("INV-b", ActivityKind.SALES_INVOICE).due_at, row("INV-b-1").due_at,
+            row("DEP-d2").due_at) == (None, None, None)
+
+
+@freeze_time(NOW)
+def test_a_switch_to_shift_close_finds_each_rows_own_shift_when_ids_meet(client, store):
+    shift = {"id": "SH-1", "outlet_id": "OUT-1", "opened_at": NOW}
+    send(client, store, "shifts/open", "open-1", shift=shift)
+    send_order(client, store, "c")  # outside any shift
+    send(client, store, "deposits", "e-d1", deposit={
+        "id": "d1", "outlet_id": "OUT-1", "shift_id": "SH-1", "direction": "in",
+        "amount": 1000, "deposited_at": NOW})
+    move_deposit("d1", row("INV-c", ActivityKind.SALES_INVOICE).source_id)
+    store.sync_mode = SyncMode.SHIFT_CLOSE
+    replan_pending(store)
+    db.session.commit()
+    # The order took no shift: it goes now; the deposit with its id waits for its shift.
+    assert row("INV-c", ActivityKind.SALES_INVOICE).due_at == datetime.now(UTC)
+    assert row("DEP-d1").due_at is None
+
+
+def test_a_mode_change_leaves_a_store_made_earlier_alone(client):
+    earlier = make_store("Toko Lama", sync_times=["12:00"])
+    db.session.commit()
+    post_event(client, earlier, "outlets", {"event_id": "o", "outlet": {"id": "OUT-1",
+                                                                          "name": "Kemang"}})
+    later = make_store("Toko Baru", sync_times=["12:00"])
+    db.session.commit()
+    post_event(client, later, "outlets", {"event_id": "o", "outlet": {"id": "OUT-1",
+                                                                        "name": "Kemang"}})
+    send_order(client, earlier, "x")
+    before = row("INV-x", ActivityKind.SALES_INVOICE).due_at
+    later.sync_mode = SyncMode.SCHEDULED
+    replan_pending(later)
+    db.session.commit()
+    db.session.expire_all()
+    assert row("INV-x", ActivityKind.SALES_INVOICE).due_at == before
