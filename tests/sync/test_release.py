@@ -187,25 +187,39 @@ def test_closing_the_later_shift_first_keeps_the_earlier_shifts_deposits_held(cl
     assert (row("DEP-d1").due_at, row("DEP-d2").due_at) == (None, datetime.now(UTC))
 
 
-def move_deposit(number: str, new_id: int) -> None:
-    """Give deposit `number`'s record (and its activity's source) the id `new_id`: ids count
-    per table, so an order, a payment and a deposit share ids in any real store."""
+def move_record(table: str, source_kind: str, old_id: int, new_id: int) -> None:
+    """Give a deposit's or payment's record (and its activity's source) the id `new_id`: ids
+    count per table, so an order, a payment and a deposit share ids in any real store. A
+    record already holding `new_id` moves out of its way first."""
     from sqlalchemy import text
 
-    old_id = row(f"DEP-{number}").source_id
-    db.session.execute(text("UPDATE deposit SET id = :new WHERE id = :old"),
+    if old_id == new_id:
+        return
+    taken = db.session.scalar(text(f"SELECT id FROM {table} WHERE id = :id"),  # noqa: S608
+                              {"id": new_id})
+    if taken is not None:
+        move_record(table, source_kind, new_id, free_id(table))
+    db.session.execute(text(f"UPDATE {table} SET id = :new WHERE id = :old"),  # noqa: S608
                        {"new": new_id, "old": old_id})
     db.session.execute(text("UPDATE sync_activity SET source_id = :new "
-                            "WHERE source_kind = 'deposit' AND source_id = :old"),
-                       {"new": new_id, "old": old_id})
+                            "WHERE source_kind = :kind AND source_id = :old"),
+                       {"new": new_id, "old": old_id, "kind": source_kind})
     db.session.commit()
     db.session.expire_all()
 
 
-def free_deposit_id() -> int:
+def free_id(table: str) -> int:
     from sqlalchemy import text
 
-    return db.session.scalar(text("SELECT coalesce(max(id), 0) FROM deposit")) + 1_000_000
+    return db.session.scalar(text(f"SELECT coalesce(max(id), 0) + 1000 FROM {table}"))  # noqa: S608
+
+
+def move_deposit(number: str, new_id: int) -> None:
+    move_record("deposit", "deposit", row(f"DEP-{number}").source_id, new_id)
+
+
+def move_payment(number: str, new_id: int) -> None:
+    move_record("sales_payment", "sales_payment", row(number).source_id, new_id)
 
 
 @freeze_time(NOW)
@@ -221,7 +235,6 @@ def test_closing_a_shift_releases_its_own_rows_when_ids_meet_across_tables(clien
             "amount": 1000, "deposited_at": NOW})
     # The closing shift's deposit shares its id with the open shift's payment, and the open
     # shift's deposit with the closing shift's payment.
-    move_deposit("d1", free_deposit_id())
     move_deposit("d2", row("INV-a-1").source_id)
     move_deposit("d1", row("INV-b-1").source_id)
     answer = post_event(client, store, "shifts/close", {"event_id": "close-1", "shift": {
@@ -266,3 +279,113 @@ def test_a_mode_change_leaves_a_store_made_earlier_alone(client):
     db.session.commit()
     db.session.expire_all()
     assert row("INV-x", ActivityKind.SALES_INVOICE).due_at == before
+
+
+def open_shift(client, store, n: int) -> dict:
+    shift = {"id": f"SH-{n}", "outlet_id": "OUT-1", "opened_at": NOW}
+    send(client, store, "shifts/open", f"open-{n}", shift=shift)
+    return shift
+
+
+def deposit_in(client, store, name: str, shift_id: str) -> None:
+    send(client, store, "deposits", f"e-{name}", deposit={
+        "id": name, "outlet_id": "OUT-1", "shift_id": shift_id, "direction": "in",
+        "amount": 1000, "deposited_at": NOW})
+
+
+@freeze_time(NOW)
+def test_a_switch_to_shift_close_holds_what_an_open_shift_took_whatever_ids_it_shares(
+        client, store):
+    open_shift(client, store, 1)  # stays open
+    closed = open_shift(client, store, 2)
+    send_order(client, store, "e", shift_id="SH-2")
+    send_order(client, store, "f", shift_id="SH-1")
+    deposit_in(client, store, "d1", "SH-1")
+    deposit_in(client, store, "d2", "SH-1")
+    send(client, store, "shifts/close", "close-2", shift={**closed, "closed_at": NOW})
+    order_e = row("INV-e", ActivityKind.SALES_INVOICE).source_id
+    # The open shift's records share ids with the closed shift's: a deposit with its order,
+    # another with its payment, a payment with its order (the closed shift's payment moved
+    # out of the way first, so no two of these ids are one).
+    move_payment("INV-e-1", free_id("sales_payment") + free_id("deposit") + order_e)
+    move_deposit("d1", order_e)
+    move_deposit("d2", row("INV-e-1").source_id)
+    move_payment("INV-f-1", order_e)
+    store.sync_mode = SyncMode.SHIFT_CLOSE
+    replan_pending(store)
+    db.session.commit()
+    db.session.expire_all()
+    assert (row("DEP-d1").due_at, row("DEP-d2").due_at, row("INV-f-1").due_at) == (
+        None, None, None)
+    assert row("INV-e-1").due_at == datetime.now(UTC)
+
+
+@freeze_time(NOW)
+def test_closing_a_shift_releases_none_of_another_shifts_rows_sharing_its_order_id(
+        client, store):
+    store.sync_mode = SyncMode.SHIFT_CLOSE
+    db.session.commit()
+    closing = open_shift(client, store, 1)
+    open_shift(client, store, 2)
+    send_order(client, store, "a", shift_id="SH-1")
+    send_order(client, store, "b", shift_id="SH-2")
+    deposit_in(client, store, "d2", "SH-2")
+    order_a = row("INV-a", ActivityKind.SALES_INVOICE).source_id
+    move_deposit("d2", order_a)
+    move_payment("INV-b-1", order_a)
+    send(client, store, "shifts/close", "close-1", shift={**closing, "closed_at": NOW})
+    db.session.expire_all()
+    assert (row("DEP-d2").due_at, row("INV-b-1").due_at) == (None, None)
+    assert row("INV-a-1").due_at == datetime.now(UTC)
+
+
+@freeze_time(NOW)
+def test_closing_the_later_shift_first_keeps_the_earlier_shifts_orders_held(client, store):
+    store.sync_mode = SyncMode.SHIFT_CLOSE
+    db.session.commit()
+    open_shift(client, store, 1)
+    later = open_shift(client, store, 2)
+    send_order(client, store, "a", shift_id="SH-1")
+    send_order(client, store, "b", shift_id="SH-2")
+    send(client, store, "shifts/close", "close-2", shift={**later, "closed_at": NOW})
+    db.session.expire_all()
+    assert row("INV-a", ActivityKind.SALES_INVOICE).due_at is None
+    assert row("INV-b", ActivityKind.SALES_INVOICE).due_at == datetime.now(UTC)
+
+
+def test_the_id_switch_leaves_a_store_made_earlier_alone(client):
+    earlier = make_store("Toko Lama", customer_id_mapping=False)
+    later = make_store("Toko Baru", customer_id_mapping=False)
+    db.session.commit()
+    send(client, earlier, "customers", "e-c1", customer={
+        "id": "C-1", "name": "Lama", "customer_code": "LAMA-1"})
+    later.customer_id_mapping = True
+    renumber_pending_customers(later)
+    db.session.commit()
+    db.session.expire_all()
+    assert row("LAMA-1").accurate_number is None
+
+
+def test_a_second_replan_with_nothing_changed_changes_nothing(client, store):
+    for name in ("a", "b"):
+        send_order(client, store, name)
+    store.sync_mode = SyncMode.SCHEDULED
+    assert replan_pending(store) == 4
+    db.session.commit()
+    assert replan_pending(store) == 0
+
+
+@freeze_time(NOW)
+def test_an_open_shifts_deposit_stays_held_beside_earlier_closed_shifts(client, store):
+    for n in (1, 2, 3):
+        closed = open_shift(client, store, n)
+        deposit_in(client, store, f"d{n}", f"SH-{n}")
+        send(client, store, "shifts/close", f"close-{n}", shift={**closed, "closed_at": NOW})
+    open_shift(client, store, 4)
+    deposit_in(client, store, "d4", "SH-4")
+    store.sync_mode = SyncMode.SHIFT_CLOSE
+    replan_pending(store)
+    db.session.commit()
+    db.session.expire_all()
+    assert row("DEP-d4").due_at is None
+    assert {row(f"DEP-d{n}").due_at for n in (1, 2, 3)} == {datetime.now(UTC)}
