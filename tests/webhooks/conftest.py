@@ -1,15 +1,14 @@
 """A shop connected to the sandbox (tests/sync/conftest.py) whose webhooks reach isacc over
-real HTTP, RQ on the real Redis, and a small receiver standing in for iSeller."""
+real HTTP, RQ on the real Redis; connected to the iSeller sandbox too where a test writes
+stock into iSeller (tests/webhooks/test_stock_to_iseller.py)."""
 
-import json
 import threading
 import time
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import requests
-from flask import current_app, request
+from flask import request
 from rq import SimpleWorker
 from werkzeug.serving import make_server
 
@@ -59,33 +58,6 @@ class Isacc:
     def stop(self):
         self.server.shutdown()
         self.thread.join(timeout=5)
-
-
-class Receiver:
-    """iSeller's end of the notices: answers with the statuses queued in `statuses`, then
-    200, and keeps every request."""
-
-    def __init__(self):
-        self.requests: list[tuple[dict, bytes]] = []
-        self.statuses: list[int] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's naming
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append((dict(self.headers), body))
-                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/accurate-stock"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def bodies(self) -> list[dict]:
-        return [json.loads(body) for _, body in self.requests]
 
 
 class Webshop:
@@ -177,17 +149,8 @@ def isacc(app):
 
 
 @pytest.fixture
-def receiver():
-    receiver = Receiver()
-    yield receiver
-    receiver.server.shutdown()
-
-
-@pytest.fixture
-def webshop(app, client, sandbox, isacc, receiver):
+def webshop(app, client, sandbox, isacc):
     store = setup_shop(client, sandbox)
-    for config in (app.config, current_app.config):
-        config["ISELLER_NOTIFY_URL"] = receiver.url
     shop = Webshop(store, sandbox, isacc, client)
     sandbox.admin("webhook", {"url": shop.webhook_url})
     return shop
