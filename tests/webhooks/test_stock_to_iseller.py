@@ -89,13 +89,15 @@ def shop(webshop, iseller):
 
 
 class Proxy:
-    """Between isacc and iSeller's store host: each request in `plan` order is refused before
-    it reaches iSeller ("refuse": HTTP 503), or forwarded and its answer then lost ("drop":
-    the connection closes; "502": a gateway error), the rest forwarded as they are."""
+    """Between isacc and iSeller's store host: each CreateTransfer in `plan` order is refused
+    before it reaches iSeller ("refuse": HTTP 503), or forwarded and its answer then lost
+    ("drop": the connection closes; "502": a gateway error), the rest forwarded as they are;
+    with `every` set, every request is answered that HTTP status instead."""
 
     def __init__(self, target: str):
         self.plan: list[str] = []
         self.calls: list[str] = []
+        self.every: int | None = None
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -105,8 +107,8 @@ class Proxy:
                 proxy.calls.append(endpoint)
                 what = proxy.plan.pop(0) if endpoint == "CreateTransfer" and proxy.plan \
                     else "forward"
-                if what == "refuse":
-                    self.send_response(503)
+                if what == "refuse" or proxy.every:
+                    self.send_response(proxy.every or 503)
                     self.end_headers()
                     return
                 answer = requests.post(f"{target}{self.path}", data=body, timeout=10, headers={
@@ -139,6 +141,13 @@ def proxy(shop, iseller):
     between.server.shutdown()
 
 
+def arrive(shop, notices: int = 1) -> None:
+    """Once isacc has answered Accurate's webhooks (each row is stored and its lane enqueued
+    before the answer), what a worker does."""
+    shop.isacc.wait_for_answers(notices)
+    work()
+
+
 def due_now(row) -> None:
     """The row's backoff has passed."""
     row.notice_due_at = utcnow() - timedelta(seconds=1)
@@ -147,8 +156,7 @@ def due_now(row) -> None:
 
 def test_a_purchase_received_in_accurate_raises_iseller_stock_once_even_when_told_twice(shop):
     shop.purchase(quantity=12)
-    shop.wait_for_rows(1)
-    work()
+    arrive(shop)
     [row] = shop.rows()
     assert row.status == Status.SUCCESS and row.reason is None
     assert row.notified_at is not None and row.notice_due_at is None
@@ -176,8 +184,7 @@ def test_a_purchase_received_in_accurate_raises_iseller_stock_once_even_when_tol
 def test_a_transfer_whose_answer_was_lost_is_looked_up_not_made_again(shop, proxy, fault):
     proxy.plan = [fault]
     shop.purchase(quantity=12)
-    shop.wait_for_rows(1)
-    work()
+    arrive(shop)
     [row] = shop.rows()
     assert row.status == Status.SUCCESS and row.notified_at is None
     assert row.notice_attempts == 1 and row.reason.startswith(
@@ -197,8 +204,7 @@ def test_a_transfer_whose_answer_was_lost_is_looked_up_not_made_again(shop, prox
 def test_a_transfer_iseller_refused_is_sent_again_by_the_tick(shop, proxy):
     proxy.plan = ["refuse"]
     shop.purchase(quantity=3)
-    shop.wait_for_rows(1)
-    work()
+    arrive(shop)
     [row] = shop.rows()
     assert row.status == Status.SUCCESS and shop.stock("K-1") == (3, 0)
     assert row.notice_attempts == 1 and row.notified_at is None
@@ -220,13 +226,12 @@ def test_a_transfer_iseller_refused_is_sent_again_by_the_tick(shop, proxy):
 
 def test_stock_taken_back_in_accurate_goes_back_to_the_supplier_in_iseller(shop):
     shop.purchase(module="receive-item", quantity=10)
-    [row] = shop.wait_for_rows(1)
-    work()
+    arrive(shop)
+    [row] = shop.rows()
     assert shop.iseller.stock("K-1") == 5 + 10
     shop.next_second()
     shop.sandbox_client().delete("receive-item", id=row.accurate_id)  # its DELETE notice
-    shop.wait_for_rows(2)
-    work()
+    arrive(shop, 2)
     first, undone = shop.rows()
     assert undone.status == Status.SUCCESS and undone.notified_at is not None
     assert shop.iseller.stock("K-1") == 5 and shop.stock("K-1") == (0, 0)
@@ -237,8 +242,7 @@ def test_stock_taken_back_in_accurate_goes_back_to_the_supplier_in_iseller(shop)
 
 def test_a_purchase_order_changes_no_iseller_stock_and_says_so(shop):
     shop.purchase(module="purchase-order", quantity=7)
-    shop.wait_for_rows(1)
-    work()
+    arrive(shop)
     [row] = shop.rows()
     assert row.status == Status.SUCCESS and shop.stock("K-1") == (0, 7)
     assert row.notice is None and row.notice_due_at is None
@@ -251,8 +255,7 @@ def test_an_sku_iseller_lacks_fails_the_row_naming_it_and_refresh_sends_it_once_
     webshop.iseller = connect_iseller(webshop, iseller, catalogue=CATALOGUE[1:])  # no K-1
     webshop.product("K-1")
     webshop.purchase(quantity=4)
-    webshop.wait_for_rows(1)
-    work()
+    arrive(webshop)
     [row] = webshop.rows()
     assert row.status == Status.FAILED and row.notice_due_at is None
     assert "K-1" in row.reason and "Product with SKU K-1 not found" in row.reason
@@ -271,8 +274,7 @@ def test_without_an_iseller_connection_the_change_waits_then_goes_once_connected
         webshop, iseller):
     webshop.product("K-1")
     webshop.purchase(quantity=6)
-    webshop.wait_for_rows(1)
-    work()
+    arrive(webshop)
     [row] = webshop.rows()
     assert row.status == Status.SUCCESS and webshop.stock("K-1") == (6, 0)
     assert row.reason == "Connect to iSeller so isacc can write this stock change."
@@ -289,3 +291,49 @@ def test_without_an_iseller_connection_the_change_waits_then_goes_once_connected
     [row] = webshop.rows("PURCHASE_INVOICE")
     assert row.notified_at is not None and row.reason is None and row.notice_attempts == 1
     assert connected.stock("K-1") == 5 + 6
+
+
+def test_lapsed_tokens_are_refreshed_and_the_transfer_goes(shop, iseller):
+    iseller.admin("tokens/expire", {})
+    shop.purchase(quantity=2)
+    arrive(shop)
+    [row] = shop.rows()
+    assert row.notified_at is not None and row.notice_attempts == 1
+    assert Iseller(iseller).stock("K-1") == 5 + 2  # the test's own token lapsed too
+
+
+@pytest.mark.parametrize(("status", "says", "counted"), [
+    (403, "iSeller no longer accepts isacc's access.", 0),
+    (429, "iSeller has not accepted this stock change yet (iSeller had a problem (HTTP 429).)",
+     0),
+])
+def test_a_refusal_of_isaccs_access_or_a_busy_iseller_keeps_the_change_owed(
+        shop, proxy, status, says, counted):
+    proxy.every = status
+    shop.purchase(quantity=2)
+    arrive(shop)
+    [row] = shop.rows()
+    assert row.status == Status.SUCCESS and row.notified_at is None
+    assert row.reason.startswith(says) and row.notice_due_at > utcnow()
+    assert row.notice_attempts == counted  # GetStoreInfo was refused: nothing was sent
+    assert "CreateTransfer" not in proxy.calls
+    proxy.every = None
+    due_now(row)
+    schedule.tick()
+    work()
+    [row] = shop.rows("PURCHASE_INVOICE")
+    assert row.notified_at is not None and shop.iseller.stock("K-1") == 5 + 2
+
+
+def test_an_outlet_iseller_does_not_have_fails_the_row_naming_it(shop):
+    kemang = db.session.scalar(db.select(Outlet).where(Outlet.store_id == shop.store.id,
+                                                       Outlet.name == "Kemang"))
+    kemang.iseller_id = "an-outlet-closed-in-iseller"
+    db.session.commit()
+    shop.purchase(quantity=2)
+    arrive(shop)
+    [row] = shop.rows()
+    assert row.status == Status.FAILED
+    assert row.reason == ("Outlet Kemang is not an active outlet in iSeller, so its stock "
+                          "cannot be written there.")
+    assert shop.iseller.stock("K-1") == 5
