@@ -8,8 +8,10 @@ transaction as its stock change, one per outlet and direction, each with a refer
 made of the Accurate number and the row id, so it names this change alone. Stock on order
 (purchase orders) is isacc's own count: iSeller's stock changes when the goods arrive.
 
-Exactly once: before a row's transfers are sent its attempt is counted and each of them is
-marked sent, in one conditional UPDATE committed first. A transfer marked sent by an earlier
+Exactly once: before a row's transfers are sent its attempt is counted, each of them is
+marked sent and the row is marked as being sent until a lane lock's time from now, in one
+conditional UPDATE committed first: a second worker (the lane lock lapsed, a duplicate job)
+either loses that UPDATE or sees the mark and leaves the row. A transfer marked sent by an earlier
 attempt (a time-out, a dropped connection, a 5xx, a worker killed mid-call) may be in iSeller
 already, so it is looked up with GetTransfer by its reference_code before it is sent again,
 and one found is done: one look-up too many, never a transfer too many."""
@@ -19,13 +21,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import redis
+from flask import current_app
 from sqlalchemy import update
 
 from isacc.accurate.errors import AccurateError, FinalError, ReconnectRequired
 from isacc.extensions import db
 from isacc.models import Outlet, Product, Status, WebhookLog
 from isacc.models.base import utcnow
-from isacc.reasons import Said, say, tell, told
+from isacc.reasons import Said, say, tell
 
 # A minute after the first refusal, doubling up to an hour: iSeller being down for a while
 # is expected, and the transfer keeps until it is back.
@@ -105,9 +108,13 @@ def _outlet_codes(session, store) -> dict[str, str]:
 
 
 def _claim(row: WebhookLog, owed: list[int]) -> bool:
-    """Count the attempt and mark the owed transfers sent, committed before any is sent; False
-    when another worker counted one meanwhile (the row is its now)."""
+    """Count the attempt, mark the owed transfers sent and the row being sent, committed
+    before any is sent; False when another worker is sending it (the row is its now)."""
+    now = utcnow().timestamp()
+    if row.notice.get("sending_until", 0) > now:
+        return False
     notice = copy.deepcopy(row.notice)
+    notice["sending_until"] = now + current_app.config["LANE_LOCK_SECONDS"]
     for i in owed:
         notice["transfers"][i]["sent"] = True
     claimed = db.session.execute(
@@ -118,6 +125,12 @@ def _claim(row: WebhookLog, owed: list[int]) -> bool:
     db.session.commit()
     db.session.refresh(row)
     return claimed
+
+
+def _let_go(row: WebhookLog) -> None:
+    """This worker is no longer sending the row."""
+    if row.notice and "sending_until" in row.notice:
+        row.notice = {k: v for k, v in row.notice.items() if k != "sending_until"}
 
 
 def _done(row: WebhookLog, i: int) -> None:
@@ -188,6 +201,7 @@ def send_notice(row_id: int) -> bool:
                                                                 "reached"))
         return False
     row.notified_at, row.notice_due_at = utcnow(), None
+    _let_go(row)
     if _ours(row):
         tell(row, None)
     db.session.commit()
@@ -198,6 +212,7 @@ def _wait(row: WebhookLog, reason: Said, next_step: Said) -> None:
     """Not connected: the transfers wait, untouched and uncounted, until the owner connects
     (connecting brings them forward: isacc.iseller.connection.save_grant)."""
     row.notice_due_at = utcnow() + WAIT_FOR_CONNECTION
+    _let_go(row)
     _tell(row, reason, next_step)
     db.session.commit()
 
@@ -207,6 +222,7 @@ def _retry_later(row: WebhookLog, problem: Said) -> None:
     doublings = min(max(row.notice_attempts - 1, 0), 6)
     wait = min(RETRY_CAP_SECONDS, FIRST_RETRY_SECONDS * 2 ** doublings)
     row.notice_due_at = utcnow() + timedelta(seconds=wait)
+    _let_go(row)
     _tell(row, NOT_TOLD.filled(problem=problem))
     db.session.commit()
 
@@ -216,11 +232,8 @@ def _fail(row: WebhookLog, error: AccurateError) -> None:
     changes nothing, so the row fails with why, keeping what it still owes; Refresh on the
     webhook log sends it again once the cause is fixed."""
     db.session.refresh(row)
-    values = told(error.reason, error.next_step)
-    values["wording"] = {**(values["wording"] or {}), "iseller": True}
-    db.session.execute(
-        update(WebhookLog).where(WebhookLog.id == row.id)
-        .values(status=Status.FAILED, notice_due_at=None, finished_at=utcnow(),
-                updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False))
+    _let_go(row)
+    tell(row, error.reason, error.next_step)
+    row.wording = {**row.wording, "iseller": True}
+    row.status, row.notice_due_at, row.finished_at = Status.FAILED, None, utcnow()
     db.session.commit()

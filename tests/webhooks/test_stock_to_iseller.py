@@ -5,6 +5,7 @@ HTTP: the Accurate sandbox fires the webhooks, the iSeller sandbox keeps the sto
 GetProducts inventories are what is checked."""
 
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -17,7 +18,7 @@ from isacc.isellersandbox.settings import DEFAULTS, OUTLETS
 from isacc.isellersandbox.testing import grant_access
 from isacc.models import Outlet, Role, Status, Store
 from isacc.models.base import utcnow
-from isacc.webhooks import schedule
+from isacc.webhooks import notify, schedule
 from isacc.webhooks.refresh import refresh_webhooks
 from tests.conftest import login, make_user
 from tests.iseller.test_connect_iseller import back_to_isacc, start
@@ -91,7 +92,8 @@ def shop(webshop, iseller):
 class Proxy:
     """Between isacc and iSeller's store host: each CreateTransfer in `plan` order is refused
     before it reaches iSeller ("refuse": HTTP 503), or forwarded and its answer then lost
-    ("drop": the connection closes; "502": a gateway error), the rest forwarded as they are;
+    ("drop": the connection closes; "502": a gateway error), or forwarded a second late
+    ("slow"), the rest forwarded as they are;
     with `every` set, every request is answered that HTTP status instead."""
 
     def __init__(self, target: str):
@@ -107,6 +109,8 @@ class Proxy:
                 proxy.calls.append(endpoint)
                 what = proxy.plan.pop(0) if endpoint == "CreateTransfer" and proxy.plan \
                     else "forward"
+                if what == "slow":  # still on its way when others look
+                    time.sleep(1)
                 if what == "refuse" or proxy.every:
                     self.send_response(proxy.every or 503)
                     self.end_headers()
@@ -337,3 +341,42 @@ def test_an_outlet_iseller_does_not_have_fails_the_row_naming_it(shop):
     assert row.reason == ("Outlet Kemang is not an active outlet in iSeller, so its stock "
                           "cannot be written there.")
     assert shop.iseller.stock("K-1") == 5
+
+
+def test_workers_finding_a_row_another_is_sending_leave_it_and_make_no_transfer(
+        app, shop, proxy):
+    proxy.plan = ["refuse", "slow"]  # the first try fails: the row is owed, its transfer unsure
+    shop.purchase(quantity=3)
+    arrive(shop)
+    [row] = shop.rows()
+    assert row.notified_at is None and row.notice_attempts == 1
+    row_id = row.id
+    due_now(row)
+    errors = []
+
+    def worker():
+        try:
+            with app.app_context():
+                notify.send_notice(row_id)
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+
+    first = threading.Thread(target=worker)
+    first.start()
+    # The first worker's CreateTransfer is under way (not yet in iSeller): three more workers
+    # (a duplicate job, the lane lock lapsed) look at the row now.
+    deadline = time.monotonic() + 10
+    while proxy.calls.count("CreateTransfer") < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    others = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in others:
+        thread.start()
+    for thread in [first, *others]:
+        thread.join(timeout=60)
+    assert errors == []
+    [row] = shop.rows()
+    assert row.notified_at is not None and "sending_until" not in row.notice
+    assert proxy.calls.count("CreateTransfer") == 2
+    assert len(shop.iseller.transfers(f"{row.accurate_number}/row {row.id}")) == 1
+    assert shop.iseller.stock("K-1") == 5 + 3
