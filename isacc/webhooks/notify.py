@@ -107,12 +107,17 @@ def _outlet_codes(session, store) -> dict[str, str]:
             for o in info.get("active_outlets") or [] if o.get("outlet_code")}
 
 
+def _being_sent(row: WebhookLog) -> bool:
+    """Another worker is sending the row (its mark has not run out)."""
+    return row.notice.get("sending_until", 0) > utcnow().timestamp()
+
+
 def _claim(row: WebhookLog, owed: list[int]) -> bool:
     """Count the attempt, mark the owed transfers sent and the row being sent, committed
     before any is sent; False when another worker is sending it (the row is its now)."""
-    now = utcnow().timestamp()
-    if row.notice.get("sending_until", 0) > now:
+    if _being_sent(row):
         return False
+    now = utcnow().timestamp()
     notice = copy.deepcopy(row.notice)
     notice["sending_until"] = now + current_app.config["LANE_LOCK_SECONDS"]
     for i in owed:
@@ -161,6 +166,8 @@ def send_notice(row_id: int) -> bool:
         row.notice_due_at = None
         db.session.commit()
         return True
+    if _being_sent(row):
+        return False
     store = row.store
     if store.iseller is None:
         _wait(row, NOT_CONNECTED, CONNECT_STEP)
@@ -170,6 +177,7 @@ def send_notice(row_id: int) -> bool:
     unsure = {i for i in owed if transfers[i]["sent"]}
     outlets = {o.id: o for o in db.session.scalars(db.select(Outlet).where(
         Outlet.id.in_({transfers[i]["outlet"] for i in owed})))}
+    claimed = False  # only the worker that marked the row takes its mark off
     try:
         codes = _outlet_codes(session, store)
         for i in owed:
@@ -181,6 +189,7 @@ def send_notice(row_id: int) -> bool:
                     say("Check the outlet in iSeller, then refresh this row."))
         if not _claim(row, owed):
             return False
+        claimed = True
         for i in owed:
             body = {"outlet_code": codes[outlets[transfers[i]["outlet"]].iseller_id],
                     **row.notice["transfers"][i]["body"]}
@@ -189,16 +198,16 @@ def send_notice(row_id: int) -> bool:
             _done(row, i)
     except ReconnectRequired as error:
         db.session.rollback()
-        _wait(row, error.reason, error.next_step)
+        _wait(row, error.reason, error.next_step, let_go=claimed)
         return False
     except FinalError as error:
         db.session.rollback()
-        _fail(row, error)
+        _fail(row, error, let_go=claimed)
         return False
     except (AccurateError, redis.RedisError) as error:
         db.session.rollback()
         _retry_later(row, getattr(error, "reason", None) or say("isacc's queue could not be "
-                                                                "reached"))
+                                                                "reached"), let_go=claimed)
         return False
     row.notified_at, row.notice_due_at = utcnow(), None
     _let_go(row)
@@ -208,31 +217,34 @@ def send_notice(row_id: int) -> bool:
     return True
 
 
-def _wait(row: WebhookLog, reason: Said, next_step: Said) -> None:
+def _wait(row: WebhookLog, reason: Said, next_step: Said, *, let_go: bool = False) -> None:
     """Not connected: the transfers wait, untouched and uncounted, until the owner connects
     (connecting brings them forward: isacc.iseller.connection.save_grant)."""
     row.notice_due_at = utcnow() + WAIT_FOR_CONNECTION
-    _let_go(row)
+    if let_go:
+        _let_go(row)
     _tell(row, reason, next_step)
     db.session.commit()
 
 
-def _retry_later(row: WebhookLog, problem: Said) -> None:
+def _retry_later(row: WebhookLog, problem: Said, *, let_go: bool) -> None:
     db.session.refresh(row)
     doublings = min(max(row.notice_attempts - 1, 0), 6)
     wait = min(RETRY_CAP_SECONDS, FIRST_RETRY_SECONDS * 2 ** doublings)
     row.notice_due_at = utcnow() + timedelta(seconds=wait)
-    _let_go(row)
+    if let_go:
+        _let_go(row)
     _tell(row, NOT_TOLD.filled(problem=problem))
     db.session.commit()
 
 
-def _fail(row: WebhookLog, error: AccurateError) -> None:
+def _fail(row: WebhookLog, error: AccurateError, *, let_go: bool) -> None:
     """iSeller refused the transfer (an unknown SKU, an unknown outlet): sending it again
     changes nothing, so the row fails with why, keeping what it still owes; Refresh on the
     webhook log sends it again once the cause is fixed."""
     db.session.refresh(row)
-    _let_go(row)
+    if let_go:
+        _let_go(row)
     tell(row, error.reason, error.next_step)
     row.wording = {**row.wording, "iseller": True}
     row.status, row.notice_due_at, row.finished_at = Status.FAILED, None, utcnow()
