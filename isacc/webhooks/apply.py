@@ -322,7 +322,7 @@ def _commit(row: WebhookLog, store: Store, number: str | None, outcome: Plan, *,
                 update(AppliedDocument).where(AppliedDocument.id == applied.id)
                 .values(effect=kept).execution_options(synchronize_session=False))
         notice = notify.build(row_id, number, supplier, moved, before=row.notice)
-        note = _note(outcome, moved, clamped=kept != wanted,
+        note = _note(outcome, moved, clamped=kept != wanted, owed=owed_before,
                      to_iseller=any(on_hand for _, _, on_hand, *_ in moved))
         # A row applied again (refreshed after iSeller refused its transfer) changes nothing
         # the second time: the transfers it still owes go again.
@@ -343,7 +343,12 @@ def _commit(row: WebhookLog, store: Store, number: str | None, outcome: Plan, *,
                                          "getting in the way.")))
 
 
-def _note(outcome: Plan, moved: list, *, clamped: bool, to_iseller: bool) -> Said | None:
+def _note(outcome: Plan, moved: list, *, clamped: bool, owed: bool,
+          to_iseller: bool) -> Said | None:
+    """What the row says it did; `owed`: iSeller is still owed this row's transfers (they go
+    next, so its stock does not match yet)."""
+    if not moved and owed:
+        return outcome.note or notify.STILL_OWED
     note = outcome.note or (None if moved else say(
         "iSeller stock already matched this document; nothing changed."))
     if moved and not to_iseller:

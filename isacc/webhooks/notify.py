@@ -38,6 +38,9 @@ WAIT_FOR_CONNECTION = timedelta(minutes=10)
 NOT_TOLD = say("iSeller has not accepted this stock change yet (%(problem)s); isacc tells it "
                "again by itself.")
 NOT_CONNECTED = say("Connect to iSeller so isacc can write this stock change.")
+# A row applied again (refreshed) whose transfers iSeller has not got yet: they go next.
+STILL_OWED = say("Applied again and nothing changed; iSeller is still owed this stock change, "
+                 "which goes next.")
 CONNECT_STEP = say("Connect to iSeller from the Connect page; the change goes by itself then.")
 # [S c.2] the one out_type known: a return to the supplier (K5's goods returns).
 OUT_TYPE = "returnsupplier"
@@ -90,7 +93,7 @@ def _ours(row: WebhookLog) -> bool:
     """The row's reason is one of this module's (so it may be replaced by the next one)."""
     said = Said.from_json((row.wording or {}).get("reason"))
     return not row.reason or said.says(NOT_TOLD) or said.says(NOT_CONNECTED) or \
-        bool((row.wording or {}).get("iseller"))
+        said.says(STILL_OWED) or bool((row.wording or {}).get("iseller"))
 
 
 def _tell(row: WebhookLog, reason: Said, next_step: Said | None = None) -> None:

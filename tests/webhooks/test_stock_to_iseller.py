@@ -269,7 +269,7 @@ def test_an_sku_iseller_lacks_fails_the_row_naming_it_and_refresh_sends_it_once_
     assert refresh_webhooks(db.session.get(Store, webshop.store.id), [row.id]) == 1
     work()
     [row] = webshop.rows()
-    assert row.status == Status.SUCCESS and row.notified_at is not None
+    assert row.status == Status.SUCCESS and row.notified_at is not None and row.reason is None
     assert webshop.iseller.stock("K-1") == 5 + 4 and webshop.stock("K-1") == (4, 0)
     assert len(webshop.iseller.transfers(f"{row.accurate_number}/row {row.id}")) == 1
 
