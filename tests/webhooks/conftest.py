@@ -36,6 +36,23 @@ class Isacc:
 
     def __init__(self, app):
         self.answers: list[tuple[int, dict]] = []
+        # Webhook requests under way: a row is committed, then its lane enqueued, before the
+        # answer, so a test that saw the row waits for this to be 0 before working.
+        self.in_flight = 0
+        counting = threading.Lock()
+
+        @app.before_request
+        def arrived():
+            if request.path.startswith("/webhooks/"):
+                with counting:
+                    self.in_flight += 1
+                request.environ["isacc.test.counted"] = True
+
+        @app.teardown_request
+        def answered(_error):
+            if request.environ.pop("isacc.test.counted", False):
+                with counting:
+                    self.in_flight -= 1
 
         @app.after_request
         def keep(response):
@@ -122,9 +139,11 @@ class Webshop:
         return db.session.scalars(query.order_by(WebhookLog.id)).all()
 
     def wait_for_rows(self, count: int) -> list[WebhookLog]:
+        """The rows once there are `count`, and the requests that made them answered (their
+        lanes enqueued)."""
         for _ in range(100):
             rows = self.rows()
-            if len(rows) >= count:
+            if len(rows) >= count and self.isacc.in_flight == 0:
                 return rows
             time.sleep(0.05)
         raise AssertionError(f"expected {count} webhook row(s), got {len(self.rows())}")
