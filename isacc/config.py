@@ -77,9 +77,6 @@ def load(overrides: dict | None = None) -> dict:
         # How often an open table or status panel asks for changes (a cheap "nothing new"
         # answer when nothing changed).
         "LIVE_POLL_SECONDS": int(env("ISACC_LIVE_POLL_SECONDS", "4")),
-        # Where isacc tells iSeller about stock Accurate changed (purchases, transfers in),
-        # signed like the inbound API; empty: iSeller is not told.
-        "ISELLER_NOTIFY_URL": env("ISELLER_NOTIFY_URL", ""),
         # Set: /metrics answers only a scraper sending it as a bearer token.
         "METRICS_TOKEN": env("ISACC_METRICS_TOKEN", ""),
         "LOGIN_ATTEMPTS": int(env("ISACC_LOGIN_ATTEMPTS", "10")),

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import update
 
 from isacc import refresh_lock
 from isacc.accurate.errors import ReconnectRequired
@@ -15,7 +16,7 @@ from isacc.extensions import db
 from isacc.inbound.body import digest
 from isacc.iseller import catch_up, oauth, orders, store_api
 from isacc.iseller.oauth import Grant
-from isacc.models import ConnectionStatus, IsellerConnection, Store
+from isacc.models import ConnectionStatus, IsellerConnection, Store, WebhookLog
 from isacc.models.base import utcnow
 from isacc.sync.ingest import ingest
 
@@ -44,6 +45,10 @@ def save_grant(store: Store, grant: Grant) -> IsellerConnection:
         ingest(store, "outlet", event, body_digest=digest(event.model_dump(mode="json")))
     # The products and the orders since are read by a worker at once (catch_up.py).
     link.catch_up_due_at = None
+    # Stock changes that waited for this connection go now, not at their next look.
+    db.session.execute(update(WebhookLog).where(
+        WebhookLog.store_id == store.id, WebhookLog.notice_due_at > utcnow())
+        .values(notice_due_at=utcnow()).execution_options(synchronize_session=False))
     db.session.commit()
     catch_up.start(link)
     return link

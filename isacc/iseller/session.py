@@ -16,6 +16,18 @@ def call(store: Store, endpoint: str, body: dict | None = None) -> dict:
     """POST /api/v2/<endpoint> with the store's token; the answer's fields (envelope checked).
     Raises isacc's outcome values: RetryableError, ReconnectRequired, FinalError, and
     TokenInvalid when iSeller refuses even a freshly refreshed token (retry later)."""
+    return _with_token(store, store_api.call, endpoint, body)
+
+
+def erp_call(store: Store, endpoint: str, body: dict) -> dict:
+    """POST /api/v3/<endpoint> (the ERP API, a JSON body) with the store's token, as `call`;
+    an item iSeller did not take is a FinalError naming its sku (store_api.erp_call)."""
+    return _with_token(store, store_api.erp_call, endpoint, body)
+
+
+def _with_token(store: Store, send, endpoint: str, body: dict | None) -> dict:
+    """`send` with the store's token, refreshed ahead of expiry, and once more after a 401
+    (a 401 is answered before iSeller does anything, so sending again is safe)."""
     link = store.iseller
     if link is None:
         raise ReconnectRequired(say("The store is not connected to iSeller."),
@@ -24,10 +36,10 @@ def call(store: Store, endpoint: str, body: dict | None = None) -> dict:
         raise connection.refused()
     token = _token(link)
     try:
-        return store_api.call(link.api_host, token, endpoint, body)
+        return send(link.api_host, token, endpoint, body)
     except TokenInvalid:
         token = connection.refresh(link, failed_token=token)
-    return store_api.call(link.api_host, token, endpoint, body)
+    return send(link.api_host, token, endpoint, body)
 
 
 def _token(link: IsellerConnection) -> str:

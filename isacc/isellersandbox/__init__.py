@@ -64,11 +64,12 @@ def create_iseller_sandbox_app(config: dict | None = None) -> Flask:
     app.extensions["iseller_sandbox"] = Sandbox(
         Path(config.get("DATA_DIR") or "instance/iseller-sandbox"), config)
 
-    from isacc.isellersandbox import admin, apps, oauth, store, till
+    from isacc.isellersandbox import admin, apps, erp, oauth, store, till
 
     app.register_blueprint(apps.bp)
     app.register_blueprint(oauth.bp)
     app.register_blueprint(store.bp)
     app.register_blueprint(till.bp)
+    app.register_blueprint(erp.bp)
     app.register_blueprint(admin.bp)
     return app

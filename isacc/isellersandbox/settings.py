@@ -201,3 +201,36 @@ WEBHOOK_ORDER_FIELDS = ("order_id", "order_reference", "channel", "status", "pay
 # [G] d8 the store's zone, WIB: the Order event shows its order_date in it (the rebuilt
 # sample: the Timestamp 06:06:40Z, the order_date 13:06:39); so does the till page.
 STORE_TIME_ZONE = 7
+
+# ---- the ERP API v3 [c] (erp.py) ----
+# [S c.2] CreateTransfer's fields as K5 sends them; [C c.1] the In, Out + To Outlet and
+# Out + Return Supplier variants exist. [G 0.11] an unknown field or a wrong type is refused
+# with status false, as the v2 reads refuse unknown parameters (REFUSE_UNKNOWN_PARAMETERS).
+TRANSFER_FIELDS = {"outlet_code", "type", "out_type", "status", "supplier_name",
+                   "reference_code", "products", "tags"}
+TRANSFER_PRODUCT_FIELDS = {"sku", "quantity"}
+TRANSFER_TYPES = ("in", "out")
+# [S c.2] "returnsupplier" is seen in K5; [G c.5, "Still unknown" 2] the value for To Outlet is
+# not known, so the sandbox takes only the supplier return.
+OUT_TYPES = ("returnsupplier",)
+# [S c.2] K5 sends "completed"; [G] other states (a draft waiting to be received) are not
+# known, so only a completed transfer is taken, and it moves stock at once.
+TRANSFER_STATUSES = ("completed",)
+# [G c.2] the answer's shape is not shown: the new transfer's id and reference_code, and per
+# product {product_id, sku, quantity, is_success, error_message} as CreateProducts and
+# UpdateProducts answer per item [S c.2].
+# [G c.2] all or nothing: when any product is refused (an unknown sku, a product that keeps no
+# stock), status is false, each product says whether it was the one, and no stock moves.
+# [G] a transfer out may take stock below zero (GetProducts shows allow_negative_stock true).
+# [G] a second CreateTransfer with a reference_code already used is a second transfer: nothing
+# says iSeller refuses a repeated reference, so a client must look it up before sending again.
+# [G c.5] GetTransfer's body is not public: {"reference_code"} (required) and an optional
+# {"outlet_code"}; it answers {"transfers": [...]}, every transfer with that reference, an
+# empty list when there is none (not status false).
+GET_TRANSFER_FIELDS = {"reference_code", "outlet_code"}
+# [G c.5] GetOutletInventories' body is not public: {"outlet_code", "page", "page_size"}, paged
+# like the v2 reads (pages from 1, has_next_item [C e3]); each item {product_id, sku,
+# unit_in_stock}, for the products that keep stock.
+GET_INVENTORIES_FIELDS = {"outlet_code", "page", "page_size"}
+# [G c.2] a product whose stock moved is modified, as a sale makes it
+# (STOCK_CHANGE_MODIFIES_PRODUCT).

@@ -141,8 +141,9 @@ class WebhookLog(db.Model):
     reason: Mapped[str | None] = mapped_column(Text)
     next_step: Mapped[str | None] = mapped_column(Text)
     wording: Mapped[dict | None] = mapped_column(JSON)  # as on SyncActivity
-    # The signed notice iSeller is owed for this row's stock change, written in the same
-    # transaction as the change; notice_due_at is cleared once iSeller accepted it.
+    # The transfers iSeller is owed for this row's stock change (CreateTransfer bodies, each
+    # marked sent and done: isacc/webhooks/notify.py), written in the same transaction as the
+    # change; notice_due_at is cleared once iSeller has them all.
     notice: Mapped[dict | None] = mapped_column(JSON)
     notice_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     notice_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -217,7 +217,15 @@ def apply_row(row: WebhookLog) -> None:
         return
     number = (document or {}).get("number") or (document or {}).get("no") \
         or row.accurate_number
-    _commit(row, store, number, outcome)
+    _commit(row, store, number, outcome, supplier=_supplier(document))
+
+
+def _supplier(document: dict | None) -> str | None:
+    """The vendor a purchase came from, as iSeller's transfer names its supplier."""
+    vendor = (document or {}).get("vendor")
+    name = (vendor.get("name") if isinstance(vendor, dict) else None) \
+        or (document or {}).get("vendorName") or (document or {}).get("vendorNo")
+    return str(name)[:120] if name else None
 
 
 def _read(client, module: str, row: WebhookLog) -> dict | None:
@@ -282,10 +290,11 @@ def _move_stock(product_id: int, outlet_id: int, on_hand: Decimal, incoming: Dec
         db.select(ProductStock.quantity, ProductStock.incoming).where(*where)).one()
 
 
-def _commit(row: WebhookLog, store: Store, number: str | None, outcome: Plan) -> None:
+def _commit(row: WebhookLog, store: Store, number: str | None, outcome: Plan, *,
+            supplier: str | None) -> None:
     wanted = {f"{product}:{outlet}": [str(on_hand), str(incoming)]
               for (product, outlet), (on_hand, incoming) in outcome.effect.items()}
-    row_id, event_at = row.id, row.event_at or row.created_at
+    row_id, owed_before = row.id, notify.owes(row.notice)
     for _ in range(VERSION_RACES):
         applied = _applied_document(store.id, row, number)
         before = applied.effect or {}
@@ -312,14 +321,18 @@ def _commit(row: WebhookLog, store: Store, number: str | None, outcome: Plan) ->
             db.session.execute(
                 update(AppliedDocument).where(AppliedDocument.id == applied.id)
                 .values(effect=kept).execution_options(synchronize_session=False))
-        notice = notify.build(store, row_id, row.event_type, number, event_at, moved)
-        note = _note(outcome, moved, clamped=kept != wanted)
+        notice = notify.build(row_id, number, supplier, moved, before=row.notice)
+        note = _note(outcome, moved, clamped=kept != wanted, owed=owed_before,
+                     to_iseller=any(on_hand for _, _, on_hand, *_ in moved))
+        # A row applied again (refreshed after iSeller refused its transfer) changes nothing
+        # the second time: the transfers it still owes go again.
+        owed = {"notice": notice} if notice else {}
         done = db.session.execute(
             update(WebhookLog).where(WebhookLog.id == row_id, WebhookLog.status == Status.PENDING)
             .values(status=Status.SUCCESS, outlet_id=outcome.outlet_id or row.outlet_id,
                     accurate_number=number, **told(note), due_at=None,
-                    finished_at=utcnow(), updated_at=utcnow(), notice=notice,
-                    notice_due_at=utcnow() if notice else None)
+                    finished_at=utcnow(), updated_at=utcnow(), **owed,
+                    notice_due_at=utcnow() if notice or owed_before else None)
             .execution_options(synchronize_session=False))
         if done.rowcount == 1:
             db.session.commit()
@@ -330,9 +343,18 @@ def _commit(row: WebhookLog, store: Store, number: str | None, outcome: Plan) ->
                                          "getting in the way.")))
 
 
-def _note(outcome: Plan, moved: list, *, clamped: bool) -> Said | None:
+def _note(outcome: Plan, moved: list, *, clamped: bool, owed: bool,
+          to_iseller: bool) -> Said | None:
+    """What the row says it did; `owed`: iSeller is still owed this row's transfers (they go
+    next, so its stock does not match yet)."""
+    if not moved and owed:
+        return outcome.note or notify.STILL_OWED
     note = outcome.note or (None if moved else say(
         "iSeller stock already matched this document; nothing changed."))
+    if moved and not to_iseller:
+        ordered = say("Only stock on order changed: isacc keeps it, and iSeller's stock "
+                      "changes when the goods are received.")
+        note = note + ordered if note else ordered
     if not clamped:
         return note
     kept_at_zero = say("Incoming stock was lowered only down to 0: this document receives "

@@ -1,15 +1,14 @@
 """A shop connected to the sandbox (tests/sync/conftest.py) whose webhooks reach isacc over
-real HTTP, RQ on the real Redis, and a small receiver standing in for iSeller."""
+real HTTP, RQ on the real Redis; connected to the iSeller sandbox too where a test writes
+stock into iSeller (tests/webhooks/test_stock_to_iseller.py)."""
 
-import json
 import threading
 import time
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import requests
-from flask import current_app, request
+from flask import request
 from rq import SimpleWorker
 from werkzeug.serving import make_server
 
@@ -37,6 +36,23 @@ class Isacc:
 
     def __init__(self, app):
         self.answers: list[tuple[int, dict]] = []
+        # Webhook requests under way: a row is committed, then its lane enqueued, before the
+        # answer, so a test that saw the row waits for this to be 0 before working.
+        self.in_flight = 0
+        counting = threading.Lock()
+
+        @app.before_request
+        def arrived():
+            if request.path.startswith("/webhooks/"):
+                with counting:
+                    self.in_flight += 1
+                request.environ["isacc.test.counted"] = True
+
+        @app.teardown_request
+        def answered(_error):
+            if request.environ.pop("isacc.test.counted", False):
+                with counting:
+                    self.in_flight -= 1
 
         @app.after_request
         def keep(response):
@@ -59,33 +75,6 @@ class Isacc:
     def stop(self):
         self.server.shutdown()
         self.thread.join(timeout=5)
-
-
-class Receiver:
-    """iSeller's end of the notices: answers with the statuses queued in `statuses`, then
-    200, and keeps every request."""
-
-    def __init__(self):
-        self.requests: list[tuple[dict, bytes]] = []
-        self.statuses: list[int] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's naming
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append((dict(self.headers), body))
-                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/accurate-stock"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def bodies(self) -> list[dict]:
-        return [json.loads(body) for _, body in self.requests]
 
 
 class Webshop:
@@ -150,9 +139,11 @@ class Webshop:
         return db.session.scalars(query.order_by(WebhookLog.id)).all()
 
     def wait_for_rows(self, count: int) -> list[WebhookLog]:
+        """The rows once there are `count`, and the requests that made them answered (their
+        lanes enqueued)."""
         for _ in range(100):
             rows = self.rows()
-            if len(rows) >= count:
+            if len(rows) >= count and self.isacc.in_flight == 0:
                 return rows
             time.sleep(0.05)
         raise AssertionError(f"expected {count} webhook row(s), got {len(self.rows())}")
@@ -177,17 +168,8 @@ def isacc(app):
 
 
 @pytest.fixture
-def receiver():
-    receiver = Receiver()
-    yield receiver
-    receiver.server.shutdown()
-
-
-@pytest.fixture
-def webshop(app, client, sandbox, isacc, receiver):
+def webshop(app, client, sandbox, isacc):
     store = setup_shop(client, sandbox)
-    for config in (app.config, current_app.config):
-        config["ISELLER_NOTIFY_URL"] = receiver.url
     shop = Webshop(store, sandbox, isacc, client)
     sandbox.admin("webhook", {"url": shop.webhook_url})
     return shop
