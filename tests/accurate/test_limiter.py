@@ -172,7 +172,9 @@ def test_four_processes_together_keep_to_eight_a_window_and_reach_it(redis_clien
         in_second = [t for t in stamps[i:] if t < start + 1000]
         assert len(in_second) <= limits.rate, (start, in_second)
     # ...and the limit is used, not just respected: eight in each window of the run's three
-    # (at 0, 1.1 and 2.2 s); a limiter at half that rate gets at most 16.
+    # (at 0, 1.1 and 2.2 s); a limiter at half that rate gets at most 16. The first window
+    # holds at least eight stamps (a ninth may be read into it when the first stamp was read
+    # late on a loaded machine: the one-second check above is the bound).
     assert len(stamps) >= 3 * limits.rate - 2, stamps
     first_window = [t for t in stamps if t < stamps[0] + limits.window_ms]
-    assert len(first_window) == limits.rate
+    assert len(first_window) >= limits.rate
