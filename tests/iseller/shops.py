@@ -46,7 +46,7 @@ def connect_to_both(app, client, sandbox, iseller, isacc_url: str, catalogue: li
     db.session.commit()
     accurate = connection.client_for(store)
     for item in catalogue:
-        save_patiently(accurate, "item", {"no": item["sku"], "name": item["name"],
+        patiently(accurate.save, "item", {"no": item["sku"], "name": item["name"],
                                "itemType": "INVENTORY" if item["stock"] else "SERVICE",
                                **({"detailOpenBalance": [
                                    {"quantity": 100000, "unitCost": 400,
@@ -59,14 +59,15 @@ def connect_to_both(app, client, sandbox, iseller, isacc_url: str, catalogue: li
     return store
 
 
-def save_patiently(accurate, module: str, body: dict) -> dict:
-    """A set-up save that waits out Accurate's rate limit (8 a second), as a person would."""
+def patiently(call, *args, **kwargs):
+    """A test's own call to Accurate (set-up, checks) that waits out its rate limit (8 a
+    second, which the workers just used) as a person would."""
     for _ in range(20):
         try:
-            return accurate.save(module, body)
+            return call(*args, **kwargs)
         except RetryableError:
             time.sleep(0.5)
-    return accurate.save(module, body)
+    return call(*args, **kwargs)
 
 
 class Till:

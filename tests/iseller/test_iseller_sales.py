@@ -17,7 +17,7 @@ from isacc.iseller import notices
 from isacc.models import IsellerNotice, SalesOrder, Status, Store
 from isacc.sandbox.settings import SEED_CASH_ACCOUNT, SEED_MAPPING
 from tests.conftest import csrf_from
-from tests.iseller.shops import WAREHOUSES, Till, connect_to_both
+from tests.iseller.shops import WAREHOUSES, Till, connect_to_both, patiently
 from tests.sync.conftest import Shop
 
 # Two untaxed items (tax is booked apart with #18): a bag of beans and a class with no stock.
@@ -43,7 +43,7 @@ def bring_in(shop: Shop) -> None:
 
 
 def stock(accurate, sku: str) -> Decimal:
-    detail = accurate.detail("item", no=sku)
+    detail = patiently(accurate.detail, "item", no=sku)
     return Decimal(str({w["name"]: w["balance"] for w in detail["detailWarehouseData"]}
                        .get(WAREHOUSE, 0)))
 

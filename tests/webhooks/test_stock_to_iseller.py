@@ -26,8 +26,12 @@ from tests.webhooks.conftest import work
 
 # The iSeller outlets setup_shop's OUT-1 and OUT-2 stand for (Kemang and Senopati).
 ISELLER_OUTLETS = {"OUT-1": OUTLETS[0]["outlet_id"], "OUT-2": OUTLETS[1]["outlet_id"]}
-CATALOGUE = [{"sku": "K-1", "name": "Kopi K-1", "price": 20000, "stock": {"KMG": 5, "SNP": 5}},
-             {"sku": "R-1", "name": "Roti R-1", "price": 15000, "stock": {"KMG": 5, "SNP": 5}}]
+# iSeller's products are the ones isacc knows (Webshop.product's ids): connecting brings the
+# catalogue in by GetProducts, which then finds them, not two products per SKU.
+CATALOGUE = [{"product_id": "p-K-1", "sku": "K-1", "name": "Kopi K-1", "price": 20000,
+              "stock": {"KMG": 5, "SNP": 5}},
+             {"product_id": "p-R-1", "sku": "R-1", "name": "Roti R-1", "price": 15000,
+              "stock": {"KMG": 5, "SNP": 5}}]
 
 
 class Iseller:
@@ -210,7 +214,8 @@ def test_a_transfer_iseller_refused_is_sent_again_by_the_tick(shop, proxy):
     shop.purchase(quantity=3)
     arrive(shop)
     [row] = shop.rows()
-    assert row.status == Status.SUCCESS and shop.stock("K-1") == (3, 0)
+    # isacc's count: iSeller's 5, read in at connect (GetProducts), and the 3 received.
+    assert row.status == Status.SUCCESS and shop.stock("K-1") == (5 + 3, 0)
     assert row.notice_attempts == 1 and row.notified_at is None
     assert row.reason.startswith("iSeller has not accepted this stock change yet (iSeller had "
                                  "a problem (HTTP 503).)")
@@ -238,7 +243,7 @@ def test_stock_taken_back_in_accurate_goes_back_to_the_supplier_in_iseller(shop)
     arrive(shop, 2)
     first, undone = shop.rows()
     assert undone.status == Status.SUCCESS and undone.notified_at is not None
-    assert shop.iseller.stock("K-1") == 5 and shop.stock("K-1") == (0, 0)
+    assert shop.iseller.stock("K-1") == 5 and shop.stock("K-1") == (5, 0)
     [back] = shop.iseller.transfers(f"{undone.accurate_number}/row {undone.id}")
     assert (back["type"], back["out_type"], back["products"]) == (
         "out", "returnsupplier", [{"sku": "K-1", "quantity": 10}])
@@ -248,7 +253,7 @@ def test_a_purchase_order_changes_no_iseller_stock_and_says_so(shop):
     shop.purchase(module="purchase-order", quantity=7)
     arrive(shop)
     [row] = shop.rows()
-    assert row.status == Status.SUCCESS and shop.stock("K-1") == (0, 7)
+    assert row.status == Status.SUCCESS and shop.stock("K-1") == (5, 7)
     assert row.notice is None and row.notice_due_at is None
     assert "Only stock on order changed" in row.reason
     assert shop.iseller.stock("K-1") == 5
