@@ -24,6 +24,7 @@ from isacc.redis_conn import get_redis
 from isacc.sync.ingest import EventConflict, EventRefused, ingest
 from isacc.sync.lanes import QUEUE
 from isacc.sync.lanes import wake as wake_lanes
+from isacc.webhooks.lane import work_exclusively
 
 WAIT_FOR_OWNER = timedelta(minutes=10)
 
@@ -51,18 +52,7 @@ def wake(store_id: int) -> None:
 
 def work_store(store_id: int) -> None:
     """Work the store's lane until nothing is due, unless another worker already is."""
-    client = get_redis()
-    key = _key(store_id)
-    client.set(key + ":dirty", 1)
-    lock = client.lock(key + ":lock", timeout=current_app.config["LANE_LOCK_SECONDS"])
-    while lock.acquire(blocking=False):
-        try:
-            client.delete(key + ":dirty")
-            run_store(store_id, keep_going=lock.reacquire)
-        finally:
-            lock.release()
-        if not client.exists(key + ":dirty"):
-            return
+    work_exclusively(_key(store_id), lambda keep_going: run_store(store_id, keep_going))
 
 
 def stores_due(now) -> set[int]:

@@ -45,14 +45,19 @@ def enqueue_store_or_wait(store_id: int) -> None:
 
 def work_store(store_id: int) -> None:
     """Work the store's lane until nothing is due, unless another worker already is."""
+    work_exclusively(_key(store_id), lambda keep_going: run_store(store_id, keep_going))
+
+
+def work_exclusively(key: str, run) -> None:
+    """Call run(keep_going) under the lane lock `key`, again while work was marked meanwhile
+    (iSeller's notice lane uses the same protocol)."""
     client = get_redis()
-    key = _key(store_id)
     client.set(key + ":dirty", 1)
     lock = client.lock(key + ":lock", timeout=current_app.config["LANE_LOCK_SECONDS"])
     while lock.acquire(blocking=False):
         try:
             client.delete(key + ":dirty")
-            run_store(store_id, keep_going=lock.reacquire)
+            run(lock.reacquire)
         finally:
             lock.release()
         if not client.exists(key + ":dirty"):
