@@ -89,7 +89,8 @@ class BenchShop:
             db.session.add(OutletMapping(
                 store_id=store.id, outlet_id=outlet.id, active=True, warehouse_name=warehouse,
                 **SEED_MAPPING, payment_accounts=[OutletPaymentAccount(
-                    payment_method="cash", account_no=SEED_CASH_ACCOUNT)]))
+                    payment_method="cash", account_no=SEED_CASH_ACCOUNT,
+                    accurate_type="CASH_OTHER")]))
         db.session.commit()
 
     def send(self, path: str, payload: dict):

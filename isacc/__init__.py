@@ -10,6 +10,7 @@ from isacc.access import check_every_route_has_a_rule, enforce
 from isacc.extensions import csrf, db, login_manager, migrate
 from isacc.formatting import label_case, local_time, rupiah
 from isacc.models.base import render_migration_type
+from isacc.sync.documents import waits_for_mapping
 
 # The largest request body isacc reads, for every route: the largest event the inbound
 # contract allows in practice fits (a products event of 1,000 products is about 1 MB), and a
@@ -63,6 +64,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["label_case"] = label_case
+    app.jinja_env.tests["waiting_for_mapping"] = waits_for_mapping
     _register_error_pages(app)
     check_every_route_has_a_rule(app)
     return app

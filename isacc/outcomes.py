@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from isacc.accurate.errors import (
     AccurateError,
     FinalError,
+    MappingNeeded,
     NotConnected,
     ReconnectRequired,
     RetryableError,
@@ -50,6 +51,7 @@ TABLE: list[tuple[type[BaseException], Outcome]] = [
     (ReconnectRequired, Outcome.WAIT_FOR_OWNER),
     (ScopeMissing, Outcome.WAIT_FOR_OWNER),
     (WrongAddress, Outcome.WAIT_FOR_OWNER),
+    (MappingNeeded, Outcome.WAIT_FOR_OWNER),
     # Accurate refused the data: the one document, or a batch that one of them spoiled.
     (FinalError, Outcome.SPLIT_BATCH),
     (LimiterTimeout, Outcome.RETRY_LATER),

@@ -15,13 +15,23 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
 
+from isacc import payment_methods
 from isacc.accurate.connection import client_for
 from isacc.accurate.errors import AccurateError
 from isacc.extensions import db
-from isacc.models import Outlet, OutletMapping, OutletPaymentAccount, Status, Store, SyncActivity
+from isacc.models import (
+    Outlet,
+    OutletMapping,
+    OutletPaymentAccount,
+    SalesPayment,
+    Status,
+    Store,
+    SyncActivity,
+)
 from isacc.models.base import utcnow
-from isacc.sync.documents import ISELLERPAY
+from isacc.payment_methods import with_methods
 from isacc.sync.engine import inactive_reason
 from isacc.sync.lanes import wake
 
@@ -30,16 +40,19 @@ _cache: dict[tuple, tuple[float, "Choices"]] = {}
 
 FIELDS = {  # form field -> label, for messages
     "branch_name": _l("branch"), "warehouse_name": _l("warehouse"),
-    "isellerpay_account_no": _l("iSellerPay account"),
-    "mdr_account_no": _l("iSellerPay MDR account"),
-    "transaction_account_no": _l("transaction (sales) account"),
+    "register_cash_account_no": _l("register cash account"),
+    "cash_drop_account_no": _l("bank account for cash taken to the bank"),
+    "cash_top_up_account_no": _l("account that cash added to the register comes from"),
+    "cash_expense_account_no": _l("expense account for cash paid from the register"),
     "adjustment_account_no": _l("stock adjustment account"),
     "walk_in_customer_no": _l("walk-in customer"),
 }
-# Needed only by an outlet that takes iSellerPay: its payments and their MDR fees.
-ISELLERPAY_FIELDS = ("isellerpay_account_no", "mdr_account_no")
 # Accurate's type of the accounts money is paid into (a sales receipt's `bankNo`).
 CASH_BANK = "CASH_BANK"
+# Moving cash is not a sale: no register cash movement may be booked to these.
+INCOME = {"REVENUE", "OTHER_INCOME"}
+# The other end of each register cash movement, and what kinds of account it may be.
+CASH_ENDS = ("cash_drop_account_no", "cash_top_up_account_no", "cash_expense_account_no")
 # How many of Accurate's customers the walk-in field suggests: one page, not the whole list.
 CUSTOMER_SUGGESTIONS = 100
 
@@ -93,13 +106,22 @@ def _account(accounts: list[dict], kind: str, *words: str) -> str | None:
     return of_kind[0]["no"] if of_kind else None
 
 
-def takes_isellerpay(outlet: Outlet) -> bool:
-    return ISELLERPAY in (outlet.payment_methods or [])
+def methods(outlet: Outlet) -> list[str]:
+    """The payment methods the outlet's mapping has a row for: those iSeller named, those its
+    sales used, and any a waiting receipt has (so a method first seen in a sale always gets
+    its field, even if two sales recorded it at once)."""
+    waiting = db.session.scalars(
+        db.select(SalesPayment.method).distinct()
+        .join(SyncActivity, (SyncActivity.source_kind == "sales_payment")
+              & (SyncActivity.source_id == SalesPayment.id))
+        .where(SyncActivity.store_id == outlet.store_id, SyncActivity.outlet_id == outlet.id,
+               SyncActivity.status == Status.PENDING)).all()
+    return with_methods(outlet.payment_methods or [payment_methods.CASH], sorted(waiting))
 
 
-def paid_methods(outlet: Outlet) -> list[str]:
-    """The payment methods that need an account of their own (iSellerPay has its fields)."""
-    return [m for m in (outlet.payment_methods or ["cash"]) if m != ISELLERPAY]
+def _method_keys(outlet: Outlet) -> list[tuple[str, str]]:
+    # Form fields are numbered: a method's name is the shop's own and may hold anything.
+    return [(f"method_{n}", method) for n, method in enumerate(methods(outlet))]
 
 
 def suggestions(outlet: Outlet, found: Choices) -> dict:
@@ -110,28 +132,59 @@ def suggestions(outlet: Outlet, found: Choices) -> dict:
     scored = sorted(found.warehouses,
                     key=lambda name: -sum(word in name.lower() for word in words))
     warehouse = scored[0] if scored else None
-    methods = {}
-    for method in paid_methods(outlet):
-        words = ("kas toko", "kas") if method == "cash" else ("bank",)
-        methods[method] = _account(found.accounts, "CASH_BANK", *words)
+    register_cash = _account(found.accounts, CASH_BANK, "kas toko", "kas")
+    bank = _account(found.accounts, CASH_BANK, "bank")
+    fee = _account(found.accounts, "EXPENSE", "mdr", "biaya bank", "administrasi bank")
+    rows = {}
+    for method in methods(outlet):
+        if method == payment_methods.CASH:
+            account = register_cash
+        elif method.lower() == payment_methods.ISELLERPAY:
+            account = _account(found.accounts, CASH_BANK, "isellerpay", "iseller") or bank
+        else:
+            account = bank
+        rows[method] = {"account": account, "type": payment_methods.default_type(method),
+                        "fee": fee if payment_methods.carries_fees(method) else None}
     return {
         "branch_name": found.branches[0] if found.branches else None,
         "warehouse_name": warehouse,
-        "isellerpay_account_no": _account(found.accounts, "CASH_BANK", "isellerpay"),
-        "mdr_account_no": _account(found.accounts, "EXPENSE", "mdr"),
-        "transaction_account_no": _account(found.accounts, "REVENUE", "penjualan"),
+        "register_cash_account_no": register_cash,
+        "cash_drop_account_no": bank,
+        "cash_top_up_account_no": bank,
+        "cash_expense_account_no": _account(found.accounts, "EXPENSE", "operasional",
+                                            "kas kecil", "umum", "lain"),
         "adjustment_account_no": _account(found.accounts, "EXPENSE", "selisih persediaan"),
         "walk_in_customer_no": "WALKIN",
-        "payment_accounts": methods,
+        "payment_accounts": rows,
     }
 
 
+def form_values(outlet: Outlet, mapping_values: dict) -> dict:
+    """A mapping's values (saved or suggested) as the form's fields."""
+    flat = {k: v for k, v in mapping_values.items() if k != "payment_accounts"}
+    rows = mapping_values["payment_accounts"]
+    for key, method in _method_keys(outlet):
+        row = rows.get(method) or {}
+        flat.update({f"{key}_name": method, f"{key}_account": row.get("account"),
+                     f"{key}_type": row.get("type") or payment_methods.default_type(method),
+                     f"{key}_fee": row.get("fee")})
+    return flat
 
 
-def required_fields(outlet: Outlet) -> list[str]:
-    """The mapping fields an outlet must fill: the iSellerPay ones only if it takes it."""
-    return [field for field in FIELDS
-            if takes_isellerpay(outlet) or field not in ISELLERPAY_FIELDS]
+def current_values(outlet: Outlet) -> dict | None:
+    mapping = outlet.mapping
+    if mapping is None:
+        return None
+    values = {field: getattr(mapping, field) for field in FIELDS}
+    values["payment_accounts"] = {
+        a.payment_method: {"account": a.account_no, "type": a.accurate_type,
+                           "fee": a.fee_account_no} for a in mapping.payment_accounts}
+    return values
+
+
+def method_rows(outlet: Outlet) -> list[tuple[str, str]]:
+    """(form key, method) for each method row of the form."""
+    return _method_keys(outlet)
 
 
 def activation_is_billable(store: Store, outlet: Outlet) -> bool:
@@ -162,17 +215,44 @@ def _walk_in_problem(store: Store, number: str, found: Choices) -> str | None:
     return None
 
 
+def _paid_into(outlet: Outlet, form: dict) -> dict[str, dict]:
+    """Each method row the form sent, by method; a row for a method the outlet does not have
+    (a form older than the outlet's list) is ignored."""
+    known = set(methods(outlet))
+    rows = {}
+    n = 0
+    while (method := form.get(f"method_{n}_name")) is not None:
+        if method in known:
+            rows[method] = {"key": f"method_{n}", **{
+                part: (form.get(f"method_{n}_{part}") or "").strip()
+                for part in ("account", "type", "fee")}}
+        n += 1
+    return rows
+
+
 def save(store: Store, outlet: Outlet, form: dict, found: Choices) -> dict[str, str]:
     """Save the mapping from `form` and activate it; returns field -> problem (nothing saved
     when there is any)."""
     problems = {}
     values = {field: (form.get(field) or "").strip() for field in FIELDS}
-    paid_into = {m: (form.get(f"payment_{m}") or "").strip() for m in paid_methods(outlet)}
-    accounts = found.account_numbers()
+    rows = _paid_into(outlet, form)
+    accounts = {a["no"]: a for a in found.accounts}
     # accountType is not in accurate-api.md: where Accurate names no account CASH_BANK the
     # form offers every account, and so does this check, or the outlet could never be saved.
-    cash_bank = {a["no"] for a in found.cash_bank()} or accounts
-    for field in required_fields(outlet):
+    cash_bank = {a["no"] for a in found.cash_bank()} or set(accounts)
+
+    def check_account(field: str, number: str, *, money: bool = False,
+                      not_income: bool = False) -> None:
+        if number not in accounts:
+            problems[field] = _("Account %(number)s is not in Accurate.", number=number)
+        elif money and number not in cash_bank:
+            problems[field] = _("Account %(number)s is not a cash or bank account.",
+                                number=number)
+        elif not_income and accounts[number].get("accountType") in INCOME:
+            problems[field] = _("Account %(number)s is a revenue account: moving register "
+                                "cash is not a sale.", number=number)
+
+    for field in FIELDS:
         if not values[field]:
             problems[field] = _("Choose the %(field)s.", field=FIELDS[field])
     if values["branch_name"] and values["branch_name"] not in found.branches:
@@ -181,24 +261,30 @@ def save(store: Store, outlet: Outlet, form: dict, found: Choices) -> dict[str, 
     if values["warehouse_name"] and values["warehouse_name"] not in found.warehouses:
         problems["warehouse_name"] = _("Warehouse %(name)s is not in Accurate.",
                                         name=values["warehouse_name"])
-    for field in ("isellerpay_account_no", "mdr_account_no", "transaction_account_no",
-                  "adjustment_account_no"):
-        if values[field] and values[field] not in accounts:
-            problems[field] = _("Account %(number)s is not in Accurate.", number=values[field])
-    if values["isellerpay_account_no"] in accounts - cash_bank:
-        problems["isellerpay_account_no"] = _(
-            "Account %(number)s is not a cash or bank account.",
-            number=values["isellerpay_account_no"])
-    for method, account_no in paid_into.items():
-        if not account_no:
-            problems[f"payment_{method}"] = _("Choose the account %(method)s payments go to.",
-                                              method=method)
-        elif account_no not in accounts:
-            problems[f"payment_{method}"] = _("Account %(number)s is not in Accurate.",
-                                              number=account_no)
-        elif account_no not in cash_bank:
-            problems[f"payment_{method}"] = _(
-                "Account %(number)s is not a cash or bank account.", number=account_no)
+    if values["adjustment_account_no"]:
+        check_account("adjustment_account_no", values["adjustment_account_no"])
+    register = values["register_cash_account_no"]
+    if register:
+        check_account("register_cash_account_no", register, money=True)
+    for field in CASH_ENDS:
+        if values[field]:
+            check_account(field, values[field], money=field == "cash_drop_account_no",
+                          not_income=True)
+            if values[field] == register and field not in problems:
+                problems[field] = _("Choose another account than register cash: the cash "
+                                    "moves between the two.")
+    for method, row in rows.items():
+        name = payment_methods.label(method)
+        if not row["account"]:
+            problems[f"{row['key']}_account"] = _(
+                "Choose the account %(method)s payments go to.", method=name)
+        else:
+            check_account(f"{row['key']}_account", row["account"], money=True)
+        if row["type"] not in payment_methods.TYPES:
+            problems[f"{row['key']}_type"] = _("Choose how Accurate records %(method)s "
+                                               "payments.", method=name)
+        if row["fee"]:
+            check_account(f"{row['key']}_fee", row["fee"], not_income=True)
     # Last, and only when all else is right: it may cost a call to Accurate.
     if values["walk_in_customer_no"] and not problems and (
             problem := _walk_in_problem(store, values["walk_in_customer_no"], found)):
@@ -208,16 +294,16 @@ def save(store: Store, outlet: Outlet, form: dict, found: Choices) -> dict[str, 
     mapping = outlet.mapping or OutletMapping(store_id=store.id, outlet_id=outlet.id)
     for field, value in values.items():
         setattr(mapping, field, value or None)
-    # Updated in place: replacing the rows would insert a method before deleting it.
+    # Updated in place: replacing the rows would insert a method before deleting it. A row
+    # the form did not send (a method the outlet no longer lists) stays as it was.
     current = {a.payment_method: a for a in mapping.payment_accounts}
-    for method, account_no in paid_into.items():
-        if method in current:
-            current.pop(method).account_no = account_no
-        else:
-            mapping.payment_accounts.append(
-                OutletPaymentAccount(payment_method=method, account_no=account_no))
-    for stale in current.values():
-        mapping.payment_accounts.remove(stale)
+    for method, row in rows.items():
+        account = current.get(method)
+        if account is None:
+            account = OutletPaymentAccount(payment_method=method)
+            mapping.payment_accounts.append(account)
+        account.account_no, account.accurate_type = row["account"], row["type"]
+        account.fee_account_no = row["fee"] or None
     if not mapping.active:
         # Two outlets activated at once must not both take the free slot: activations of a
         # store queue behind this lock (PostgreSQL; SQLite has one writer anyway).
@@ -227,6 +313,21 @@ def save(store: Store, outlet: Outlet, form: dict, found: Choices) -> dict[str, 
         mapping.activated_at = mapping.activated_at or utcnow()  # when it was first activated
     db.session.add(mapping)
     return {}
+
+
+def release_waiting(store: Store, outlet: Outlet) -> None:
+    """After a mapping is saved, after the commit: the outlet's documents that waited for
+    it (isacc.accurate.errors.MappingNeeded) go now instead of at their next check. Any
+    other pending row with a reason goes too: a retry a little early is harmless."""
+    now = utcnow()
+    db.session.execute(db.update(SyncActivity).where(
+        SyncActivity.store_id == store.id, SyncActivity.outlet_id == outlet.id,
+        SyncActivity.status == Status.PENDING, SyncActivity.reason.is_not(None),
+        SyncActivity.due_at > now,
+        or_(SyncActivity.claimed_until.is_(None), SyncActivity.claimed_until < now),
+    ).values(due_at=now))
+    db.session.commit()
+    wake({(store.id, outlet.id)})
 
 
 def deactivate(outlet: Outlet) -> bool:

@@ -17,9 +17,19 @@ from flask_migrate import upgrade
 
 from isacc import create_app
 from isacc.extensions import db
-from isacc.models import Outlet, Product, Role, Status, Store, SyncActivity, WebhookLog
+from isacc.models import (
+    Outlet,
+    OutletPaymentAccount,
+    Product,
+    Role,
+    Status,
+    Store,
+    SyncActivity,
+    WebhookLog,
+)
 from isacc.models.activity import ActivityKind
 from isacc.models.base import utcnow
+from isacc.sandbox.settings import SEED_PAYMENT_ACCOUNTS
 from isacc.users import create_user
 
 TEST_DB = os.environ.get("ISACC_TEST_DB", "sqlite")
@@ -190,6 +200,13 @@ def stock_store(store: Store) -> dict:
     db.session.flush()
     return {"store_id": store.id, "outlet_id": outlet.id, "product_id": product.id,
             "activity_id": activity.id, "webhook_id": webhook.id, "kind": "missing"}
+
+
+def seed_payment_accounts() -> list[OutletPaymentAccount]:
+    """The payment method rows of an outlet mapped with the sandbox's SEED_MAPPING."""
+    return [OutletPaymentAccount(payment_method=method, account_no=account,
+                                 accurate_type=kind, fee_account_no=fee)
+            for method, (account, kind, fee) in SEED_PAYMENT_ACCOUNTS.items()]
 
 
 def csrf_from(html: str) -> str:

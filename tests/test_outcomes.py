@@ -26,6 +26,7 @@ EXPECTED = {
     errors.ReconnectRequired: Outcome.WAIT_FOR_OWNER,
     errors.ScopeMissing: Outcome.WAIT_FOR_OWNER,
     errors.WrongAddress: Outcome.WAIT_FOR_OWNER,
+    errors.MappingNeeded: Outcome.WAIT_FOR_OWNER,
     errors.FinalError: Outcome.SPLIT_BATCH,
     MappingProblem: Outcome.SPLIT_BATCH,
     errors.AccurateError: Outcome.RETRY_LATER,

@@ -40,6 +40,8 @@ def form_values(html: str) -> dict:
         values[name] = chosen.group(1) if chosen else ""
     values["walk_in_customer_no"] = re.search(
         r'name="walk_in_customer_no" value="([^"]*)"', html).group(1)
+    values.update(re.findall(r'<input type="hidden" name="(method_\d+_name)" value="([^"]*)">',
+                             html))
     return values
 
 
@@ -48,20 +50,30 @@ def test_the_form_offers_accurate_lists_with_sensible_defaults(owner):
     html = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
     values = form_values(html)
     assert values["branch_name"] == "Jakarta" and values["warehouse_name"] == "Gudang Kemang"
-    assert values["isellerpay_account_no"] == "1-10103"
-    assert values["mdr_account_no"] == "6-60201"
-    assert values["transaction_account_no"] == "4-40000"
-    assert values["payment_cash"] == "1-10001" and values["payment_card"] == "1-10101"
+    # One row per payment method: cash into register cash, cards into the bank through an
+    # EDC with a fee account, iSeller Pay into its clearing account with its MDR.
+    assert [values[f"method_{n}_name"] for n in range(3)] == ["cash", "card", "isellerpay"]
+    assert (values["method_0_account"], values["method_0_type"], values["method_0_fee"]) == (
+        "1-10001", "CASH_OTHER", "")
+    assert (values["method_1_account"], values["method_1_type"], values["method_1_fee"]) == (
+        "1-10101", "EDC", "6-60201")
+    assert (values["method_2_account"], values["method_2_type"], values["method_2_fee"]) == (
+        "1-10103", "OTHERS", "6-60201")
+    # Register cash moves between the cash account and the bank; never revenue.
+    assert values["register_cash_account_no"] == "1-10001"
+    assert values["cash_drop_account_no"] == "1-10101"
     assert "1-10102 Bank Mandiri" in html  # every account of the live list is offered
 
 
 def test_activation_names_each_missing_field_and_saves_nothing(owner):
     client, store_id, (kemang, _) = owner
     html = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
-    values = dict(form_values(html), warehouse_name="", payment_card="", csrf_token=csrf_from(html))
+    values = dict(form_values(html), warehouse_name="", method_1_account="",
+                  cash_drop_account_no="", csrf_token=csrf_from(html))
     answer = client.post(f"/stores/{store_id}/outlets/{kemang}/mapping", data=values)
     body = answer.get_data(as_text=True)
-    assert "Choose the warehouse." in body and "Choose the account card payments go to." in body
+    assert "Choose the warehouse." in body and "Choose the account Card payments go to." in body
+    assert "Choose the bank account for cash taken to the bank." in body
     assert db.session.scalar(select(OutletMapping)) is None
 
 
@@ -77,7 +89,8 @@ def test_activation_shows_the_check_and_bills_only_further_outlets(owner):
     db.session.expire_all()
     mappings = db.session.scalars(select(OutletMapping).order_by(OutletMapping.id)).all()
     assert [(m.active, m.billable) for m in mappings] == [(True, False), (True, True)]
-    assert {a.payment_method for a in mappings[0].payment_accounts} == {"cash", "card"}
+    assert {(a.payment_method, a.accurate_type) for a in mappings[0].payment_accounts} == {
+        ("cash", "CASH_OTHER"), ("card", "EDC"), ("isellerpay", "OTHERS")}
 
 
 def test_a_value_not_in_accurate_is_refused(owner):
@@ -243,29 +256,54 @@ def test_a_walk_in_customer_beyond_the_suggested_page_is_looked_up(owner):
         client, store_id, kemang, walk_in_customer_no="TAMU").get_data(as_text=True)
 
 
-def test_isellerpay_accounts_are_optional_only_without_isellerpay(owner):
+def test_a_fee_account_is_optional_and_never_revenue(owner):
     client, store_id, (kemang, senopati) = owner
-    db.session.get(Outlet, senopati).payment_methods = ["cash"]
-    db.session.commit()
-    blank = {"isellerpay_account_no": "", "mdr_account_no": ""}
-    refused = activate(client, store_id, kemang, **blank).get_data(as_text=True)
-    assert "Choose the iSellerPay account." in refused
-    assert "Choose the iSellerPay MDR account." in refused
-    html = client.get(f"/stores/{store_id}/outlets/{senopati}").get_data(as_text=True)
-    assert "(optional: this outlet takes no iSellerPay)" in html
-    saved = activate(client, store_id, senopati, **blank).get_data(as_text=True)
+    saved = activate(client, store_id, kemang, method_1_fee="").get_data(as_text=True)
     assert "is mapped and active" in saved
     db.session.expire_all()
-    mapping = db.session.get(Outlet, senopati).mapping
-    assert mapping.active and mapping.isellerpay_account_no is None
+    card = next(a for a in db.session.get(Outlet, kemang).mapping.payment_accounts
+                if a.payment_method == "card")
+    assert card.fee_account_no is None  # its fees, if any come, wait for one
+    refused = activate(client, store_id, senopati, method_2_fee="4-40000").get_data(as_text=True)
+    assert "Account 4-40000 is a revenue account" in refused
+
+
+def test_register_cash_movements_are_never_booked_to_revenue_or_to_register_cash(owner):
+    client, store_id, (kemang, _) = owner
+    html = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
+    top_up = re.search(r'<select id="cash_top_up_account_no".*?</select>', html, re.S)[0]
+    assert "3-30000 Modal Pemilik" in top_up and "4-40000 Penjualan" not in top_up
+    body = activate(client, store_id, kemang, cash_top_up_account_no="4-40000",
+                    cash_expense_account_no="7-70000",
+                    cash_drop_account_no="1-10001").get_data(as_text=True)
+    assert "Account 4-40000 is a revenue account: moving register cash is not a sale." in body
+    assert "Account 7-70000 is a revenue account" in body
+    assert "Choose another account than register cash" in body
+    assert db.session.scalar(select(OutletMapping)) is None
+
+
+def test_a_method_first_seen_in_a_sale_gets_its_row(owner):
+    client, store_id, (kemang, _) = owner
+    outlet = db.session.get(Outlet, kemang)
+    outlet.payment_methods = [*outlet.payment_methods, "Go Food"]
+    db.session.commit()
+    html = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
+    values = form_values(html)
+    assert values["method_3_name"] == "Go Food" and values["method_3_type"] == "OTHERS"
+    assert "is mapped and active" in activate(
+        client, store_id, kemang, method_3_account="1-10102").get_data(as_text=True)
+    db.session.expire_all()
+    rows = {a.payment_method: a.account_no
+            for a in db.session.get(Outlet, kemang).mapping.payment_accounts}
+    assert rows["Go Food"] == "1-10102"
 
 
 def test_payments_go_only_into_cash_or_bank_accounts(owner):
     client, store_id, (kemang, _) = owner
     html = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
-    cash = re.search(r'<select id="payment_cash".*?</select>', html, re.S)[0]
+    cash = re.search(r'<select id="method_0_account".*?</select>', html, re.S)[0]
     assert "1-10101 Bank BCA" in cash and "4-40000 Penjualan" not in cash
-    body = activate(client, store_id, kemang, payment_cash="4-40000").get_data(as_text=True)
+    body = activate(client, store_id, kemang, method_0_account="4-40000").get_data(as_text=True)
     assert "Account 4-40000 is not a cash or bank account." in body
     assert db.session.scalar(select(OutletMapping)) is None
 
@@ -276,9 +314,12 @@ def test_where_accurate_names_no_cash_or_bank_account_any_account_will_do(owner,
     client, store_id, (kemang, _) = owner
     monkeypatch.setattr(outlets, "CASH_BANK", "SPELLED_OTHERWISE")
     html = client.get(f"/stores/{store_id}/outlets/{kemang}").get_data(as_text=True)
-    cash = re.search(r'<select id="payment_cash".*?</select>', html, re.S)[0]
+    cash = re.search(r'<select id="method_0_account".*?</select>', html, re.S)[0]
     assert "4-40000 Penjualan" in cash
-    body = activate(client, store_id, kemang, payment_cash="4-40000").get_data(as_text=True)
+    body = activate(client, store_id, kemang, method_0_account="4-40000",
+                    method_1_account="1-10101", method_2_account="1-10103",
+                    register_cash_account_no="1-10002", cash_drop_account_no="1-10101",
+                    cash_top_up_account_no="3-30000").get_data(as_text=True)
     assert "is mapped and active" in body
 
 

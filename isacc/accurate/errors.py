@@ -151,6 +151,15 @@ class WrongAddress(FinalError):
     next_step = say("Reconnect Accurate so isacc learns the database's current host.")
 
 
+class MappingNeeded(FinalError):
+    """The outlet's mapping lacks an account this one document needs (a payment method's, a
+    fee's, a register cash movement's): it waits for the owner to choose it, and the rest of
+    the outlet's documents go on meanwhile."""
+
+    reason = say("The outlet's mapping lacks an account this document needs.")
+    next_step = say("Choose it in the outlet's mapping; the document goes by itself after.")
+
+
 class NotConnected(FinalError):
     reason = say("This store is not connected to an Accurate database yet.")
     next_step = say("Connect Accurate and choose the database from the overview page.")

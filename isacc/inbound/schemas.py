@@ -12,11 +12,14 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from isacc import payment_methods
+
 # Accurate keeps amounts up to 999 billion (accurate-api.md, "Numbers"); isacc's columns hold
 # more, so this is the bound, for each amount and for the sums isacc works out of them.
 MAX_AMOUNT = Decimal("999999999999")
 # Accurate document numbers isacc derives live in String(64) columns.
 DOCUMENT_NUMBER_LENGTH = 64
+BOOKED_CURRENCY = "IDR"
 DEPOSIT_NUMBER_PREFIX = "DEP-"  # sync/plan.py plan_deposit: "DEP-<deposit id>"
 EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
 
@@ -150,7 +153,9 @@ class OrderLine(Strict):
 
 
 class Payment(Strict):
-    method: Annotated[str, Field(min_length=1, max_length=40)]
+    method: Annotated[str, Field(min_length=1, max_length=40,
+                                 description=payment_methods.description(),
+                                 examples=sorted(payment_methods.KNOWN))]
     amount: PositiveMoney
     mdr_fee: Money = Decimal(0)
     reference: Annotated[str | None, Field(default=None, max_length=80)]
@@ -167,6 +172,18 @@ class OrderData(Strict):
     lines: Annotated[list[OrderLine], Field(min_length=1, max_length=500)]
     payments: Annotated[list[Payment], Field(default_factory=list, max_length=20)]
     discount_total: Money = Decimal(0)
+    currency: Annotated[str, Field(
+        default=BOOKED_CURRENCY, pattern=r"^[A-Z]{3}$",
+        description="ISO 4217; isacc books rupiah only, so anything but IDR is refused")]
+
+    @model_validator(mode="after")
+    def in_rupiah(self):
+        # Booking USD 8 as Rp 8 would be wrong by four orders of magnitude, and silently.
+        if self.currency != BOOKED_CURRENCY:
+            raise ValueError(f"currency {self.currency}: isacc books sales in rupiah (IDR) "
+                             f"only, and the store's Accurate database in rupiah; record the "
+                             f"sale in IDR")
+        return self
 
     @model_validator(mode="after")
     def payments_cover_the_total(self):
@@ -270,9 +287,23 @@ class DepositData(Strict):
     outlet_id: Id
     shift_id: Id | None = None
     direction: Literal["in", "out"]
+    purpose: Annotated[Literal["bank", "expense", "top_up"] | None, Field(
+        default=None,
+        description="out: `bank` (cash taken to the bank, the default) or `expense` (paid "
+                    "from the register); in: `top_up` (cash added, the default)")]
     amount: PositiveMoney
     description: Annotated[str | None, Field(default=None, max_length=200)]
     deposited_at: Moment
+
+
+    @model_validator(mode="after")
+    def purpose_of_its_direction(self):
+        if self.purpose is None:
+            self.purpose = "top_up" if self.direction == "in" else "bank"
+        elif (self.purpose == "top_up") != (self.direction == "in"):
+            raise ValueError(f"cash {self.direction} cannot be for {self.purpose}: in is "
+                             f"top_up; out is bank or expense")
+        return self
 
 
 class DepositEvent(Event):

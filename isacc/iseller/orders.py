@@ -16,8 +16,8 @@ from isacc.extensions import db
 from isacc.inbound import schemas
 from isacc.inbound.body import digest
 from isacc.models import Outlet, Product, Store
+from isacc.payment_methods import ISELLERPAY
 from isacc.reasons import say
-from isacc.sync.documents import ISELLERPAY
 
 # Every sub-list an order can carry [C b.2]; TrackInventory adds refunds, MDR the fees.
 INCLUDES = "OrderDetails,Transactions,DiscountDetails,PromotionDetails,TrackInventory,MDR"

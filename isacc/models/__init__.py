@@ -13,6 +13,7 @@ from isacc.models.catalogue import Customer, Product, ProductStock
 from isacc.models.inventory import (
     Deposit,
     DepositDirection,
+    DepositPurpose,
     StockAdjustment,
     StockAdjustmentLine,
     StockOpname,
@@ -27,8 +28,8 @@ from isacc.models.store import Role, Store, SyncMode, User
 
 __all__ = [
     "AccurateConnection", "ActivityKind", "AppliedDocument", "ConnectionStatus", "Customer",
-    "Deposit", "DepositDirection", "InboundEvent", "IsellerConnection", "IsellerNotice",
-    "Outlet", "OutletMapping",
+    "Deposit", "DepositDirection", "DepositPurpose", "InboundEvent", "IsellerConnection",
+    "IsellerNotice", "Outlet", "OutletMapping",
     "OutletPaymentAccount", "Product", "ProductStock", "RegisterShift", "Role", "SalesOrder",
     "SalesOrderLine", "SalesPayment", "ShiftStatus", "Status", "StockAdjustment",
     "StockAdjustmentLine", "StockOpname", "StockOpnameLine", "Store", "SyncActivity", "SyncMode",

@@ -39,6 +39,7 @@ class ActivityKind(enum.StrEnum):
     STOCK_ADJUSTMENT = "stock_adjustment"
     OTHER_DEPOSIT = "other_deposit"
     OTHER_PAYMENT = "other_payment"
+    BANK_TRANSFER = "bank_transfer"
 
 
 class SyncActivity(db.Model):

@@ -123,8 +123,16 @@ class StockAdjustmentLine(db.Model):
 
 
 class DepositDirection(enum.StrEnum):
-    IN = "in"  # cash put into the register: an Accurate other deposit
-    OUT = "out"  # cash taken out: an Accurate other payment
+    IN = "in"  # cash put into the register
+    OUT = "out"  # cash taken out of it
+
+
+class DepositPurpose(enum.StrEnum):
+    """What a register cash movement is for, which decides its Accurate document."""
+
+    BANK = "bank"  # cash taken to the bank: a bank transfer, register cash -> bank
+    EXPENSE = "expense"  # cash paid out for an expense: an other payment
+    TOP_UP = "top_up"  # cash added to the register (change, float): an other deposit
 
 
 class Deposit(db.Model):
@@ -137,6 +145,7 @@ class Deposit(db.Model):
     shift_id: Mapped[int | None] = mapped_column(ForeignKey("register_shift.id"))
     iseller_id: Mapped[str] = mapped_column(String(64))
     direction: Mapped[DepositDirection] = mapped_column(str_enum(DepositDirection, 4))
+    purpose: Mapped[DepositPurpose] = mapped_column(str_enum(DepositPurpose, 8))
     amount: Mapped[Decimal] = mapped_column(Money)
     description: Mapped[str | None] = mapped_column(String(200))
     deposited_at: Mapped[datetime] = mapped_column(UTCDateTime())

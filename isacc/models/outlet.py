@@ -18,8 +18,9 @@ class Outlet(db.Model):
     iseller_id: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(120))
     address: Mapped[str | None] = mapped_column(String(255))
-    # Payment methods the outlet takes ("cash", "card", "qris", "isellerpay"...), so the
-    # mapping form asks for an account for each.
+    # Payment methods the outlet takes ("cash", "qris", "isellerpay", or a name the shop made
+    # up), from iSeller's outlet and every method its sales used: the mapping form asks for
+    # an account for each.
     payment_methods: Mapped[list] = mapped_column(db.JSON, default=list)
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
@@ -45,10 +46,16 @@ class OutletMapping(db.Model):
     warehouse_id: Mapped[int | None] = mapped_column(Integer)
     warehouse_name: Mapped[str | None] = mapped_column(String(120))
     # Accurate GL account numbers ("1-10200").
-    isellerpay_account_no: Mapped[str | None] = mapped_column(String(40))
-    mdr_account_no: Mapped[str | None] = mapped_column(String(40))
-    transaction_account_no: Mapped[str | None] = mapped_column(String(40))
     adjustment_account_no: Mapped[str | None] = mapped_column(String(40))
+    # Register cash: the cash account of the outlet's registers (cash sales land there unless
+    # the cash method says otherwise), and the other end of each register cash movement. None
+    # of them is ever a revenue account: moving cash is not a sale.
+    register_cash_account_no: Mapped[str | None] = mapped_column(String(40))
+    # Cash taken to the bank goes to this bank account; cash added comes from this one (a
+    # bank, or the owner's capital); cash paid out of the till is booked to this expense.
+    cash_drop_account_no: Mapped[str | None] = mapped_column(String(40))
+    cash_top_up_account_no: Mapped[str | None] = mapped_column(String(40))
+    cash_expense_account_no: Mapped[str | None] = mapped_column(String(40))
     # Sales without a customer are invoiced to this Accurate customer.
     walk_in_customer_no: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -68,7 +75,8 @@ class OutletMapping(db.Model):
 
 
 class OutletPaymentAccount(db.Model):
-    """The Accurate cash/bank account that receives one payment method at one outlet."""
+    """One payment method at one outlet: the Accurate cash/bank account its money lands in,
+    Accurate's paymentMethod type for its receipts, and the expense account of its fees."""
 
     __tablename__ = "outlet_payment_account"
     __table_args__ = (UniqueConstraint("mapping_id", "payment_method"),)
@@ -77,5 +85,8 @@ class OutletPaymentAccount(db.Model):
     mapping_id: Mapped[int] = mapped_column(ForeignKey("outlet_mapping.id"), index=True)
     payment_method: Mapped[str] = mapped_column(String(40))
     account_no: Mapped[str] = mapped_column(String(40))
+    # One of the sales-receipt schema's paymentMethod enum (isacc.payment_methods.TYPES).
+    accurate_type: Mapped[str] = mapped_column(String(24), default="OTHERS")
+    fee_account_no: Mapped[str | None] = mapped_column(String(40))
 
     mapping = relationship("OutletMapping", back_populates="payment_accounts")

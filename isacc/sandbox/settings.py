@@ -84,13 +84,20 @@ DEFAULT_SALES_TAX = "PPN 11%"
 TAX_DIGITS = 0
 SEED_CUSTOMERS = [("WALKIN", "Pelanggan Umum")]
 # An outlet mapping that fits this seed, cash paid into SEED_CASH_ACCOUNT (tests and
-# benchmarks map their outlets with it; the warehouse is each outlet's own).
+# benchmarks map their outlets with it and SEED_PAYMENT_ACCOUNTS; the warehouse is each
+# outlet's own).
+SEED_CASH_ACCOUNT = "1-10001"
 SEED_MAPPING = {
-    "branch_name": "Jakarta", "isellerpay_account_no": "1-10103", "mdr_account_no": "6-60201",
-    "transaction_account_no": "4-40000", "adjustment_account_no": "6-60301",
+    "branch_name": "Jakarta", "register_cash_account_no": SEED_CASH_ACCOUNT,
+    "cash_drop_account_no": "1-10101", "cash_top_up_account_no": "3-30000",
+    "cash_expense_account_no": "6-60202", "adjustment_account_no": "6-60301",
     "walk_in_customer_no": "WALKIN",
 }
-SEED_CASH_ACCOUNT = "1-10001"
+# Payment method -> (account its money lands in, Accurate paymentMethod, fee account).
+SEED_PAYMENT_ACCOUNTS = {
+    "cash": (SEED_CASH_ACCOUNT, "CASH_OTHER", None),
+    "isellerpay": ("1-10103", "OTHERS", "6-60201"),
+}
 SEED_VENDORS = [("V-001", "PT Kopi Sumber Makmur"), ("V-002", "CV Roti Jaya")]
 
 # Accurate -> isacc notifications, per module: (event type, the name `data` entries give the

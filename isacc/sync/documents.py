@@ -5,14 +5,16 @@ Choices Accurate's documentation leaves open (accurate-api.md marks them [G]) ar
 constants here, so correcting one is a one-line change.
 """
 
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from zoneinfo import ZoneInfo
 
-from isacc.accurate.errors import FinalError
+from isacc import payment_methods
+from isacc.accurate.errors import FinalError, MappingNeeded
 from isacc.models import (
     Customer,
     Deposit,
-    DepositDirection,
+    DepositPurpose,
     Outlet,
     SalesOrder,
     SalesPayment,
@@ -23,14 +25,6 @@ from isacc.models import (
 )
 from isacc.reasons import Said, say
 
-# iSeller payment method -> the paymentMethod enum of Accurate's sales-receipt schema
-# (BANK_CHEQUE, BANK_TRANSFER, CASH_OTHER, EDC, OTHERS, PAYMENT_LINK, QRIS, VIRTUAL_ACCOUNT):
-# every card goes through an EDC; iSellerPay, e-wallets and anything else are OTHERS.
-PAYMENT_METHODS = {
-    "cash": "CASH_OTHER", "card": "EDC", "debit": "EDC", "credit": "EDC", "qris": "QRIS",
-    "transfer": "BANK_TRANSFER",
-}
-ISELLERPAY = "isellerpay"
 # Transfers: `warehouseName` is where the document's goods leave from (out) or arrive at (in),
 # `referenceWarehouseName` the other end. One practitioner warns the two may swap [S].
 TRANSFER_OUT, TRANSFER_IN = "TRANSFER_OUT", "TRANSFER_IN"
@@ -51,8 +45,7 @@ def _amount(value: Decimal) -> float:
 
 # What a missing mapping field is called in a reason.
 FIELD_NAMES = {"branch_name": say("branch"), "warehouse_name": say("warehouse"),
-               "adjustment_account_no": say("stock adjustment account"),
-               "transaction_account_no": say("transaction account")}
+               "adjustment_account_no": say("stock adjustment account")}
 
 
 class _Problems:
@@ -198,46 +191,77 @@ def _invoice_line(line, mapping) -> dict:
             "warehouseName": mapping.warehouse_name}
 
 
+# The next steps of a document that waits for its outlet's mapping (MappingNeeded): a row
+# saying one of them links to the outlet's form.
+METHOD_STEP = say("Choose the %(method)s account in outlet %(outlet)s's mapping; its receipts "
+                  "go by themselves after.")
+FEE_STEP = say("Choose the %(method)s fee account in outlet %(outlet)s's mapping; its "
+               "receipts go by themselves after.")
+CASH_STEP = say("Choose the %(field)s in outlet %(outlet)s's mapping; the register cash "
+                "movements go by themselves after.")
+MAPPING_STEPS = (METHOD_STEP, FEE_STEP, CASH_STEP)
+
+
+def waits_for_mapping(row) -> bool:
+    """Whether a sync activity row waits for its outlet's mapping to be completed."""
+    step = (row.wording or {}).get("next_step")
+    return bool(row.status == "pending" and step and any(
+        Said.from_json(step).says(wanted) for wanted in MAPPING_STEPS))
+
+
+@dataclass
+class PaidInto:
+    """Where one payment method's money lands at an outlet, as its receipts say it."""
+
+    account_no: str
+    accurate_type: str
+    fee_account_no: str | None
+
+
+def paid_into(outlet: Outlet, mapping, method: str) -> PaidInto:
+    """The method's row of the outlet's mapping; cash without one lands in register cash.
+    No row: the receipt waits for the owner (a method first seen in a sale has none yet)."""
+    row = next((a for a in mapping.payment_accounts if a.payment_method == method), None)
+    if row is not None:
+        return PaidInto(row.account_no, row.accurate_type, row.fee_account_no)
+    if method == payment_methods.CASH and mapping.register_cash_account_no:
+        return PaidInto(mapping.register_cash_account_no, "CASH_OTHER", None)
+    raise MappingNeeded(
+        say("Outlet %(outlet)s has no account for %(method)s payments yet.",
+            outlet=outlet.name, method=payment_methods.said_label(method)),
+        METHOD_STEP.filled(method=payment_methods.said_label(method), outlet=outlet.name))
+
+
 def sales_receipt(store: Store, payment: SalesPayment, number: str, invoice_number: str) -> dict:
-    """The cash actually received pays the invoice; an iSellerPay MDR fee settles the rest as a
-    discount booked to the MDR account (nested in the invoice line, as Accurate expects)."""
+    """The cash actually received pays the invoice; a fee the method charged (iSeller Pay's
+    MDR, a card's or QRIS's) settles the rest as a discount booked to the method's fee
+    account (nested in the invoice line, as Accurate expects)."""
     order = payment.order
     problems = _Problems()
     mapping = _mapping(order.outlet, problems, "branch_name")
     customer_no = _customer_no(order, mapping, problems)
-    bank_no = None
-    if mapping is not None:
-        if payment.method == ISELLERPAY:
-            bank_no = mapping.isellerpay_account_no
-            if payment.mdr_fee and not mapping.mdr_account_no:
-                problems.add(
-                    say("Outlet %(outlet)s has no MDR account for iSellerPay fees.",
-                        outlet=order.outlet.name),
-                    say("Choose the MDR account in outlet %(outlet)s's mapping.",
-                        outlet=order.outlet.name))
-        else:
-            bank_no = next((a.account_no for a in mapping.payment_accounts
-                            if a.payment_method == payment.method), None)
-        if not bank_no:
-            problems.add(say("Outlet %(outlet)s has no account for %(method)s payments.",
-                             outlet=order.outlet.name, method=payment.method),
-                         say("Choose the %(method)s account in the outlet's mapping.",
-                             method=payment.method))
     problems.raise_any()
+    into = paid_into(order.outlet, mapping, payment.method)
+    label = payment_methods.said_label(payment.method)
+    if payment.mdr_fee and not into.fee_account_no:
+        raise MappingNeeded(
+            say("Outlet %(outlet)s has no fee account for %(method)s fees.",
+                outlet=order.outlet.name, method=label),
+            FEE_STEP.filled(method=label, outlet=order.outlet.name))
     received = payment.amount - payment.mdr_fee
     line = {"invoiceNo": invoice_number, "paymentAmount": _amount(received)}
     if payment.mdr_fee:
-        line["detailDiscount"] = [{"accountNo": mapping.mdr_account_no,
+        line["detailDiscount"] = [{"accountNo": into.fee_account_no,
                                    "amount": _amount(payment.mdr_fee),
-                                   "discountNotes": "iSellerPay MDR"}]
+                                   "discountNotes": f"{label} fee"}]
     return {
         "number": number,
         "transDate": _date(store, payment.paid_at),
         "customerNo": customer_no,
-        "bankNo": bank_no,
+        "bankNo": into.account_no,
         "branchName": mapping.branch_name,
         "chequeAmount": _amount(received),
-        "paymentMethod": PAYMENT_METHODS.get(payment.method, "OTHERS"),
+        "paymentMethod": into.accurate_type,
         "description": f"iSeller payment {payment.method} for {order.order_number}",
         "detailInvoice": [line],
     }
@@ -321,25 +345,42 @@ def stock_adjustment(store: Store, adjustment: StockAdjustment, number: str) -> 
         say("Stock adjustment %(number)s", number=adjustment.number))
 
 
+# A register cash movement's other end, by what it is for: (mapping field, what it is called).
+DEPOSIT_ACCOUNTS = {
+    DepositPurpose.BANK: ("cash_drop_account_no", say("bank account for cash drops")),
+    DepositPurpose.EXPENSE: ("cash_expense_account_no",
+                             say("expense account for cash paid from the register")),
+    DepositPurpose.TOP_UP: ("cash_top_up_account_no",
+                            say("account that cash added to the register comes from")),
+}
+DEPOSIT_LABELS = {DepositPurpose.BANK: "Register cash to the bank",
+                  DepositPurpose.EXPENSE: "Paid from the register",
+                  DepositPurpose.TOP_UP: "Cash added to the register"}
+
+
 def deposit(store: Store, record: Deposit, number: str) -> dict:
-    """Cash put into (other deposit) or taken out of (other payment) the register's cash
-    account, against the outlet's transaction account."""
+    """A register cash movement between the outlet's register cash account and the account
+    the owner chose for its direction, never a revenue account: cash to the bank is a bank
+    transfer, cash added an other deposit, an expense paid from the till an other payment."""
     problems = _Problems()
-    mapping = _mapping(record.outlet, problems, "branch_name", "transaction_account_no")
-    cash = None
-    if mapping is not None:
-        cash = next((a.account_no for a in mapping.payment_accounts
-                     if a.payment_method == "cash"), None)
-        if not cash:
-            problems.add(say("Outlet %(outlet)s has no account for cash payments.",
-                             outlet=record.outlet.name),
-                         say("Choose the cash account in the outlet's mapping, then refresh."))
+    outlet = record.outlet
+    mapping = _mapping(outlet, problems, "branch_name")
     problems.raise_any()
-    label = record.description or ("Register cash in" if record.direction == DepositDirection.IN
-                                    else "Register cash out")
-    return {
-        "number": number, "transDate": _date(store, record.deposited_at), "bankNo": cash,
-        "branchName": mapping.branch_name, "payee": record.outlet.name, "description": label,
-        "detailAccount": [{"accountNo": mapping.transaction_account_no,
-                           "amount": _amount(record.amount), "expenseName": label}],
-    }
+    field, name = DEPOSIT_ACCOUNTS[record.purpose]
+    for account, called in (("register_cash_account_no", say("register cash account")),
+                            (field, name)):
+        if not getattr(mapping, account):
+            raise MappingNeeded(
+                say("Outlet %(outlet)s has no %(field)s in its mapping.", outlet=outlet.name,
+                    field=called),
+                CASH_STEP.filled(field=called, outlet=outlet.name))
+    register, other = mapping.register_cash_account_no, getattr(mapping, field)
+    label = record.description or DEPOSIT_LABELS[record.purpose]
+    common = {"number": number, "transDate": _date(store, record.deposited_at),
+              "branchName": mapping.branch_name, "description": label}
+    if record.purpose == DepositPurpose.BANK:
+        return {**common, "fromBankNo": register, "toBankNo": other,
+                "fromBankAmount": _amount(record.amount)}
+    return {**common, "bankNo": register, "payee": outlet.name,
+            "detailAccount": [{"accountNo": other, "amount": _amount(record.amount),
+                               "expenseName": label}]}

@@ -275,7 +275,8 @@ def payload_for(store: Store, activity: SyncActivity, loaded: dict | None = None
             return documents.stock_opname(store, record, number)
         case ActivityKind.STOCK_ADJUSTMENT:
             return documents.stock_adjustment(store, record, number)
-        case ActivityKind.OTHER_DEPOSIT | ActivityKind.OTHER_PAYMENT:
+        case ActivityKind.OTHER_DEPOSIT | ActivityKind.OTHER_PAYMENT | \
+                ActivityKind.BANK_TRANSFER:
             return documents.deposit(store, record, number)
     raise ValueError(f"no document for {activity.kind}")
 

@@ -14,6 +14,7 @@ from isacc.models import (
     Customer,
     Deposit,
     DepositDirection,
+    DepositPurpose,
     InboundEvent,
     Outlet,
     Product,
@@ -33,6 +34,7 @@ from isacc.models import (
     TransferLine,
 )
 from isacc.models.base import utcnow
+from isacc.payment_methods import with_methods
 from isacc.sync import plan
 from isacc.sync.release import release_shift
 from isacc.webhooks.apply import dialect_insert
@@ -155,7 +157,8 @@ def _outlet(store: Store, event: schemas.OutletEvent) -> Ingested:
     data = event.outlet
     outlet = _existing(store, Outlet, data.id) or Outlet(store_id=store.id, iseller_id=data.id)
     outlet.name, outlet.address = data.name, data.address
-    outlet.payment_methods = data.payment_methods
+    # Methods earlier sales used stay: their receipts need their mapping rows.
+    outlet.payment_methods = with_methods(outlet.payment_methods, data.payment_methods)
     db.session.add(outlet)
     return Ingested()
 
@@ -256,6 +259,9 @@ def _sales_order(store: Store, event: schemas.OrderEvent) -> Ingested:
         lookup.problems.append({"field": "order.number",
                                 "message": f"order number {data.number} is already used"})
     lookup.check()
+    # A method first seen here gets its row on the outlet's mapping form.
+    outlet.payment_methods = with_methods(outlet.payment_methods,
+                                          [p.method for p in data.payments])
     order = SalesOrder(
         store_id=store.id, outlet_id=outlet.id, shift=shift, customer=customer,
         iseller_id=data.id, order_number=data.number, ordered_at=data.ordered_at,
@@ -343,7 +349,8 @@ def _deposit(store: Store, event: schemas.DepositEvent) -> Ingested:
     lookup.check()
     deposit = Deposit(
         store_id=store.id, iseller_id=data.id, outlet_id=outlet.id, shift=shift,
-        direction=DepositDirection(data.direction), amount=data.amount,
+        direction=DepositDirection(data.direction), purpose=DepositPurpose(data.purpose),
+        amount=data.amount,
         description=data.description, deposited_at=data.deposited_at,
     )
     return _planned(store, deposit, plan.plan_deposit)

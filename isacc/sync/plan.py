@@ -6,7 +6,7 @@ from isacc.models import (
     ActivityKind,
     Customer,
     Deposit,
-    DepositDirection,
+    DepositPurpose,
     SalesOrder,
     Status,
     StockAdjustment,
@@ -112,9 +112,14 @@ def plan_stock_adjustment(store: Store, adjustment: StockAdjustment) -> list[Syn
                       source_number=adjustment.number)]
 
 
+# A register cash movement's Accurate document (documents.deposit).
+DEPOSIT_KINDS = {DepositPurpose.BANK: ActivityKind.BANK_TRANSFER,
+                 DepositPurpose.EXPENSE: ActivityKind.OTHER_PAYMENT,
+                 DepositPurpose.TOP_UP: ActivityKind.OTHER_DEPOSIT}
+
+
 def plan_deposit(store: Store, deposit: Deposit) -> list[SyncActivity]:
-    kind = (ActivityKind.OTHER_DEPOSIT if deposit.direction == DepositDirection.IN
-            else ActivityKind.OTHER_PAYMENT)
+    kind = DEPOSIT_KINDS[deposit.purpose]
     number = f"DEP-{deposit.iseller_id}"
     return [_activity(store, kind, deposit, number=number, outlet_id=deposit.outlet_id,
                       source_at=deposit.deposited_at, source_number=number,

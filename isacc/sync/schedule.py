@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 from isacc.models import ActivityKind, RegisterShift, ShiftStatus, Store, SyncMode
 
 SALES_KINDS = {ActivityKind.SALES_INVOICE, ActivityKind.SALES_RECEIPT,
-               ActivityKind.OTHER_DEPOSIT, ActivityKind.OTHER_PAYMENT}
+               ActivityKind.OTHER_DEPOSIT, ActivityKind.OTHER_PAYMENT,
+               ActivityKind.BANK_TRANSFER}
 TRANSFER_KINDS = {ActivityKind.TRANSFER_OUT, ActivityKind.TRANSFER_IN, ActivityKind.STOCK_OPNAME}
 
 

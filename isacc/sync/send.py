@@ -54,9 +54,12 @@ MODULES = {
     ActivityKind.STOCK_ADJUSTMENT: "item-adjustment",
     ActivityKind.OTHER_DEPOSIT: "other-deposit",
     ActivityKind.OTHER_PAYMENT: "other-payment",
+    ActivityKind.BANK_TRANSFER: "bank-transfer",
 }
 
 Settle = Callable[[SyncActivity], None]
+# How long a document waiting for its outlet's mapping waits before it is built again anyway.
+OWNER_RECHECK = timedelta(hours=1)
 
 
 def not_ours(number: str) -> FinalError:
@@ -159,6 +162,15 @@ class Pass:
             if activity.id in self.counted:
                 activity.attempts -= 1
             activity.outcome_unknown = activity.id in self.was_unknown
+            tell(activity, error.reason, error.next_step)
+            activity.claimed_by = activity.claimed_until = None
+        return settle
+
+    def park(self, error: AccurateError) -> Settle:
+        """Pending with the reason, not tried again until the owner mends the mapping
+        (isacc.outlets.release_waiting makes it due) or, as a safety net, OWNER_RECHECK."""
+        def settle(activity: SyncActivity) -> None:
+            activity.due_at = utcnow() + OWNER_RECHECK
             tell(activity, error.reason, error.next_step)
             activity.claimed_by = activity.claimed_until = None
         return settle
@@ -267,8 +279,12 @@ def build_payloads(current: Pass, batch: list[SyncActivity], build) -> None:
         try:
             payload = build(activity)
         except Exception as error:  # noqa: BLE001 - outcome by the table, like any other
-            if outcome_of(error) is Outcome.FAIL_DOCUMENT:
+            outcome = outcome_of(error)
+            if outcome is Outcome.FAIL_DOCUMENT:
                 settled.append((activity, current.fail(as_accurate_error(error))))
+            elif outcome is Outcome.WAIT_FOR_OWNER:
+                # This document alone waits (an account its mapping lacks): the lane goes on.
+                settled.append((activity, current.park(as_accurate_error(error))))
             else:
                 settled.append((activity, current.retry_later(as_accurate_error(error),
                                                               unknown=False)))

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from isacc import outlets as mapping_logic
+from isacc import payment_methods
 from isacc.access import ALLOWED_ROLES, Rule, allow, in_store
 from isacc.accurate.errors import AccurateError, NotConnected, ReconnectRequired
 from isacc.extensions import db
@@ -34,8 +35,13 @@ def _form_page(outlet, form=None, problems=None, refresh=False):
             # Only the Connect page can fix these: the problem links there.
             needs_connect = isinstance(error, NotConnected | ReconnectRequired)
     if form is None and found is not None:
-        form = _current_values(outlet) or _flatten(mapping_logic.suggestions(outlet, found))
-    methods = mapping_logic.paid_methods(outlet)
+        saved = mapping_logic.current_values(outlet)
+        if saved is not None:
+            # A method added since the mapping was saved gets its suggested row.
+            suggested = mapping_logic.suggestions(outlet, found)["payment_accounts"]
+            saved["payment_accounts"] = {**suggested, **saved["payment_accounts"]}
+        form = mapping_logic.form_values(
+            outlet, saved or mapping_logic.suggestions(outlet, found))
     options = None
     if found is not None:
         options = {
@@ -43,31 +49,18 @@ def _form_page(outlet, form=None, problems=None, refresh=False):
             "warehouses": [(name, name) for name in found.warehouses],
             "accounts": [(a["no"], f"{a['no']} {a['name']}") for a in found.accounts],
             "cash_bank": [(a["no"], f"{a['no']} {a['name']}") for a in found.cash_bank()],
+            "not_income": [(a["no"], f"{a['no']} {a['name']}") for a in found.accounts
+                           if a.get("accountType") not in mapping_logic.INCOME],
+            "types": [(kind, payment_methods.TYPE_LABELS[kind]) for kind in payment_methods.TYPES],
             "customers": [(c["customerNo"], c.get("name") or "") for c in found.customers],
         }
     return page("outlet.html", outlet=outlet, choices=found, options=options, form=form or {},
                 problems=problems or {}, accurate_problem=accurate_problem,
                 needs_connect=needs_connect,
-                can_manage=can_manage, methods=methods, labels=mapping_logic.FIELDS,
-                required=mapping_logic.required_fields(outlet),
+                can_manage=can_manage, method_rows=mapping_logic.method_rows(outlet),
+                method_label=payment_methods.label, labels=mapping_logic.FIELDS,
                 billable=can_manage and not outlet.is_active
                 and mapping_logic.activation_is_billable(g.store, outlet))
-
-
-def _flatten(values: dict) -> dict:
-    flat = {k: v for k, v in values.items() if k != "payment_accounts"}
-    flat.update({f"payment_{m}": a for m, a in values["payment_accounts"].items()})
-    return flat
-
-
-def _current_values(outlet) -> dict | None:
-    mapping = outlet.mapping
-    if mapping is None:
-        return None
-    values = {field: getattr(mapping, field) for field in mapping_logic.FIELDS}
-    values.update({f"payment_{a.payment_method}": a.account_no
-                   for a in mapping.payment_accounts})
-    return values
 
 
 @bp.route("/<int:outlet_id>")
@@ -93,6 +86,7 @@ def save_mapping(store_id, outlet_id):
     db.session.commit()
     if not was_active:
         mapping_logic.resume(g.store, outlet)
+    mapping_logic.release_waiting(g.store, outlet)
     flash(_("Outlet %(name)s is mapped and active.", name=outlet.name), "info")
     return go(url_for("outlets.show", store_id=store_id, outlet_id=outlet_id))
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
+from isacc import payment_methods
 from isacc.models import (
-    ActivityKind,
     Customer,
-    Deposit,
-    DepositDirection,
+    DepositPurpose,
+    OutletPaymentAccount,
     SalesPayment,
     StockAdjustment,
     StockAdjustmentLine,
@@ -23,14 +23,34 @@ from isacc.models import (
 )
 from isacc.sandbox import schema
 from isacc.sync import documents
+from isacc.sync.plan import DEPOSIT_KINDS
 from isacc.sync.send import MODULES
-from tests.sync.test_documents import LATE_EVENING, an_order, mapped_outlet, store  # noqa: F401
+from tests.sync.test_documents import (  # noqa: F401
+    LATE_EVENING,
+    a_deposit,
+    an_order,
+    mapped_outlet,
+    store,
+)
 
 ACTIVITY_ID = 41
 
 
+def nulls(value, path="") -> list[str]:
+    """Where a payload holds null: never sent (an account of null books to nothing)."""
+    if value is None:
+        return [path]
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in nulls(item, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in nulls(item, f"{path}[{i}]")]
+    return []
+
+
 def problems(module: str, payload: dict) -> list[str]:
-    """The problems of the payload as sent alone and as one entry of a bulk-save."""
+    """The problems of the payload as sent alone and as one entry of a bulk-save; every
+    payload checked here is also checked to hold no null anywhere."""
+    assert nulls(payload) == []
     marked = dict(payload)
     documents.mark(module, marked, ACTIVITY_ID)
     return schema.body_problems(module, "save", marked) + \
@@ -39,7 +59,9 @@ def problems(module: str, payload: dict) -> list[str]:
 
 def receipt_for(method: str, mdr_fee=0) -> SalesPayment:
     outlet = mapped_outlet()
-    outlet.mapping.payment_accounts[0].payment_method = method
+    outlet.mapping.payment_accounts = [OutletPaymentAccount(
+        payment_method=method, account_no="1-10101",
+        accurate_type=payment_methods.default_type(method), fee_account_no="6-60202")]
     return SalesPayment(method=method, amount=Decimal(69000), mdr_fee=Decimal(mdr_fee),
                         paid_at=LATE_EVENING, order=an_order(outlet))
 
@@ -71,18 +93,20 @@ def test_sales_invoices(store, customer, discount):  # noqa: F811
     assert problems("sales-invoice", documents.sales_invoice(store, order, "INV-7")) == []
 
 
-@pytest.mark.parametrize("method", [*documents.PAYMENT_METHODS, "voucher", "ewallet"])
-def test_sales_receipts_of_every_payment_method(store, method):  # noqa: F811
-    payload = documents.sales_receipt(store, receipt_for(method), "INV-7-1", "INV-7")
+@pytest.mark.parametrize("method", [*payment_methods.KNOWN, "Kupon Kantor", "QRIS"])
+@pytest.mark.parametrize("fee", [0, 483], ids=["no fee", "with a fee"])
+def test_sales_receipts_of_every_payment_method(store, method, fee):  # noqa: F811
+    payload = documents.sales_receipt(store, receipt_for(method, fee), "INV-7-1", "INV-7")
     assert problems("sales-receipt", payload) == []
-    assert payload["paymentMethod"] == documents.PAYMENT_METHODS.get(method, "OTHERS")
+    assert payload["paymentMethod"] == payment_methods.default_type(method)
+    assert bool(payload["detailInvoice"][0].get("detailDiscount")) == bool(fee)
 
 
-def test_an_isellerpay_receipt_with_its_mdr_fee(store):  # noqa: F811
-    payment = receipt_for("card", mdr_fee=483)
-    payment.method = documents.ISELLERPAY
+@pytest.mark.parametrize("kind", list(payment_methods.TYPES))
+def test_every_type_a_method_can_be_given_is_in_accurates_enum(store, kind):  # noqa: F811
+    payment = receipt_for("Kupon Kantor")
+    payment.order.outlet.mapping.payment_accounts[0].accurate_type = kind
     payload = documents.sales_receipt(store, payment, "INV-7-1", "INV-7")
-    assert payload["detailInvoice"][0]["detailDiscount"]
     assert problems("sales-receipt", payload) == []
 
 
@@ -114,12 +138,10 @@ def test_stock_opnames_and_adjustments_in_and_out(store):  # noqa: F811
         assert problems("item-adjustment", payload) == []
 
 
-@pytest.mark.parametrize("direction", list(DepositDirection))
-def test_register_cash_in_and_out(store, direction):  # noqa: F811
-    record = Deposit(outlet=mapped_outlet(), direction=direction, amount=Decimal(200000),
-                     description=None, deposited_at=LATE_EVENING)
-    module = MODULES[ActivityKind.OTHER_DEPOSIT if direction == DepositDirection.IN
-                     else ActivityKind.OTHER_PAYMENT]
+@pytest.mark.parametrize("purpose", list(DepositPurpose))
+def test_register_cash_movements(store, purpose):  # noqa: F811
+    record = a_deposit(purpose)
+    module = MODULES[DEPOSIT_KINDS[purpose]]
     assert problems(module, documents.deposit(store, record, "DEP-1")) == []
 
 

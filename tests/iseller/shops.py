@@ -11,10 +11,10 @@ from isacc.accurate import connection
 from isacc.accurate.errors import RetryableError
 from isacc.extensions import db
 from isacc.isellersandbox.testing import grant_access
-from isacc.models import Outlet, OutletMapping, OutletPaymentAccount, Role, Store
-from isacc.sandbox.settings import SEED_CASH_ACCOUNT, SEED_MAPPING
+from isacc.models import Outlet, OutletMapping, Role, Store
+from isacc.sandbox.settings import SEED_MAPPING
 from tests.accurate.conftest import DATABASE, grant, sandbox_config
-from tests.conftest import csrf_from, login, make_store, make_user
+from tests.conftest import csrf_from, login, make_store, make_user, seed_payment_accounts
 from tests.iseller.test_connect_iseller import back_to_isacc, start
 
 # The Accurate warehouse of each iSeller sandbox outlet.
@@ -41,8 +41,7 @@ def connect_to_both(app, client, sandbox, iseller, isacc_url: str, catalogue: li
                                                            Outlet.name == name))
         db.session.add(OutletMapping(
             store_id=store.id, outlet_id=outlet.id, active=True, warehouse_name=WAREHOUSES[name],
-            **SEED_MAPPING, payment_accounts=[OutletPaymentAccount(
-                payment_method="cash", account_no=SEED_CASH_ACCOUNT)]))
+            **SEED_MAPPING, payment_accounts=seed_payment_accounts()))
     db.session.commit()
     accurate = connection.client_for(store)
     for item in catalogue:

@@ -5,12 +5,12 @@ from flask import current_app
 
 from isacc.accurate import connection
 from isacc.extensions import db
-from isacc.models import Outlet, OutletMapping, OutletPaymentAccount, SyncActivity
+from isacc.models import Outlet, OutletMapping, SyncActivity
 from isacc.models.base import utcnow
-from isacc.sandbox.settings import SEED_CASH_ACCOUNT, SEED_MAPPING
+from isacc.sandbox.settings import SEED_MAPPING
 from isacc.sync.engine import ready_query, run_lane
 from tests.accurate.conftest import DATABASE, grant, sandbox_config
-from tests.conftest import make_store, post_event
+from tests.conftest import make_store, post_event, seed_payment_accounts
 
 T0 = "2026-11-24T10:15:00+07:00"
 OUTLETS = {"OUT-1": ("Kemang", "Gudang Kemang"), "OUT-2": ("Senopati", "Gudang Senopati")}
@@ -70,8 +70,7 @@ def setup_shop(client, sandbox):
         outlet = db.session.scalar(db.select(Outlet).where(Outlet.iseller_id == iseller_id))
         db.session.add(OutletMapping(
             store_id=store.id, outlet_id=outlet.id, active=True, warehouse_name=warehouse,
-            **SEED_MAPPING, payment_accounts=[OutletPaymentAccount(
-                payment_method="cash", account_no=SEED_CASH_ACCOUNT)]))
+            **SEED_MAPPING, payment_accounts=seed_payment_accounts()))
     db.session.commit()
     accurate = connection.client_for(store)
     for sku in ("K-1", "R-1"):

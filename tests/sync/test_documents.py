@@ -5,10 +5,12 @@ from decimal import Decimal
 
 import pytest
 
+from isacc.accurate.errors import MappingNeeded
 from isacc.models import (
     Customer,
     Deposit,
     DepositDirection,
+    DepositPurpose,
     Outlet,
     OutletMapping,
     OutletPaymentAccount,
@@ -23,6 +25,7 @@ from isacc.models import (
     Transfer,
     TransferLine,
 )
+from isacc.outcomes import Outcome, outcome_of
 from isacc.sync import documents
 from isacc.sync.documents import MappingProblem
 
@@ -33,11 +36,16 @@ def mapped_outlet(name="Kemang", warehouse="Gudang Kemang") -> Outlet:
     outlet = Outlet(name=name, iseller_id=name)
     outlet.mapping = OutletMapping(
         active=True, branch_name="Jakarta", warehouse_name=warehouse,
-        isellerpay_account_no="1-10103", mdr_account_no="6-60201",
-        transaction_account_no="4-40000", adjustment_account_no="6-60301",
-        walk_in_customer_no="WALKIN",
-        payment_accounts=[OutletPaymentAccount(payment_method="cash", account_no="1-10001"),
-                          OutletPaymentAccount(payment_method="card", account_no="1-10101")])
+        register_cash_account_no="1-10001", cash_drop_account_no="1-10101",
+        cash_top_up_account_no="3-30000", cash_expense_account_no="6-60202",
+        adjustment_account_no="6-60301", walk_in_customer_no="WALKIN",
+        payment_accounts=[
+            OutletPaymentAccount(payment_method="cash", account_no="1-10001",
+                                 accurate_type="CASH_OTHER"),
+            OutletPaymentAccount(payment_method="card", account_no="1-10101",
+                                 accurate_type="EDC", fee_account_no="6-60202"),
+            OutletPaymentAccount(payment_method="isellerpay", account_no="1-10103",
+                                 accurate_type="OTHERS", fee_account_no="6-60201")])
     return outlet
 
 
@@ -102,7 +110,7 @@ def test_isellerpay_receipt_books_the_mdr_fee_as_a_discount(store):
     assert payload["detailInvoice"] == [{
         "invoiceNo": "INV-7", "paymentAmount": 68517.0,
         "detailDiscount": [{"accountNo": "6-60201", "amount": 483.0,
-                            "discountNotes": "iSellerPay MDR"}]}]
+                            "discountNotes": "iSeller Pay fee"}]}]
 
 
 def test_cash_receipt_goes_to_the_cash_account_and_unknown_methods_are_named(store):
@@ -113,7 +121,7 @@ def test_cash_receipt_goes_to_the_cash_account_and_unknown_methods_are_named(sto
     assert payload["bankNo"] == "1-10001" and "detailDiscount" not in payload["detailInvoice"][0]
     voucher = SalesPayment(method="voucher", amount=Decimal(1), mdr_fee=Decimal(0),
                            paid_at=LATE_EVENING, order=order)
-    with pytest.raises(MappingProblem, match="no account for voucher payments"):
+    with pytest.raises(MappingNeeded, match="no account for voucher payments"):
         documents.sales_receipt(store, voucher, "INV-7-2", "INV-7")
 
 
@@ -255,59 +263,65 @@ def test_transfer_mapping_problems_name_both_ends_and_missing_skus(store):
         documents.transfer_out(store, transfer, "TR-1-OUT")
 
 
-@pytest.mark.parametrize(("direction", "label"), [
-    (DepositDirection.OUT, "Register cash out"), (DepositDirection.IN, "Register cash in")])
-def test_register_cash_in_and_out_move_the_cash_account_against_the_transaction_account(
-        store, direction, label):
-    record = Deposit(outlet=mapped_outlet(), direction=direction, amount=Decimal(200000),
-                     deposited_at=LATE_EVENING)
-    # Without iSeller's own words, the direction names the document.
-    assert documents.deposit(store, record, "DEP-1") == {
+def a_deposit(purpose, outlet=None, **fields) -> Deposit:
+    direction = DepositDirection.IN if purpose == DepositPurpose.TOP_UP else DepositDirection.OUT
+    return Deposit(outlet=outlet or mapped_outlet(), direction=direction, purpose=purpose,
+                   amount=Decimal(200000), deposited_at=LATE_EVENING, **fields)
+
+
+def test_cash_taken_to_the_bank_is_a_bank_transfer_from_register_cash(store):
+    assert documents.deposit(store, a_deposit(DepositPurpose.BANK), "DEP-1") == {
+        "number": "DEP-1", "transDate": "25/11/2026", "branchName": "Jakarta",
+        "description": "Register cash to the bank", "fromBankNo": "1-10001",
+        "toBankNo": "1-10101", "fromBankAmount": 200000.0}
+
+
+@pytest.mark.parametrize(("purpose", "label", "other"), [
+    (DepositPurpose.TOP_UP, "Cash added to the register", "3-30000"),
+    (DepositPurpose.EXPENSE, "Paid from the register", "6-60202")])
+def test_cash_added_or_paid_out_moves_register_cash_against_the_account_of_its_direction(
+        store, purpose, label, other):
+    # Without iSeller's own words, what it is for names the document; never revenue.
+    assert documents.deposit(store, a_deposit(purpose), "DEP-1") == {
         "number": "DEP-1", "transDate": "25/11/2026", "bankNo": "1-10001",
         "branchName": "Jakarta", "payee": "Kemang", "description": label,
-        "detailAccount": [{"accountNo": "4-40000", "amount": 200000.0, "expenseName": label}]}
-    record.description = "Setor ke bank"
-    payload = documents.deposit(store, record, "DEP-1")
-    assert payload["description"] == "Setor ke bank"
-    assert payload["detailAccount"][0]["expenseName"] == "Setor ke bank"
+        "detailAccount": [{"accountNo": other, "amount": 200000.0, "expenseName": label}]}
+    payload = documents.deposit(store, a_deposit(purpose, description="Beli es batu"), "DEP-1")
+    assert payload["description"] == payload["detailAccount"][0]["expenseName"] == "Beli es batu"
 
 
-def test_a_deposit_takes_the_cash_account_whatever_other_methods_come_first(store):
+@pytest.mark.parametrize(("field", "purpose", "called"), [
+    ("register_cash_account_no", DepositPurpose.BANK, "register cash account"),
+    ("cash_drop_account_no", DepositPurpose.BANK, "bank account for cash drops"),
+    ("cash_top_up_account_no", DepositPurpose.TOP_UP,
+     "account that cash added to the register comes from"),
+    ("cash_expense_account_no", DepositPurpose.EXPENSE,
+     "expense account for cash paid from the register")])
+def test_a_register_cash_movement_missing_an_account_waits_for_the_owner(
+        store, field, purpose, called):
     outlet = mapped_outlet()
-    outlet.mapping.payment_accounts = [
-        OutletPaymentAccount(payment_method="qris", account_no="1-10102"),
-        OutletPaymentAccount(payment_method="cash", account_no="1-10001")]
-    record = Deposit(outlet=outlet, direction=DepositDirection.OUT, amount=Decimal(50000),
-                     deposited_at=LATE_EVENING)
-    assert documents.deposit(store, record, "DEP-2")["bankNo"] == "1-10001"
-
-
-def test_a_deposit_with_no_cash_account_or_transaction_account_is_a_mapping_problem(store):
-    outlet = mapped_outlet()
-    outlet.mapping.payment_accounts = [
-        OutletPaymentAccount(payment_method="card", account_no="1-10101")]
-    outlet.mapping.transaction_account_no = None
-    record = Deposit(outlet=outlet, direction=DepositDirection.IN, amount=Decimal(1),
-                     deposited_at=LATE_EVENING)
+    setattr(outlet.mapping, field, None)
+    with pytest.raises(MappingNeeded) as waiting:
+        documents.deposit(store, a_deposit(purpose, outlet), "DEP-1")
+    assert waiting.value.reason == f"Outlet Kemang has no {called} in its mapping."
+    assert waiting.value.next_step == (f"Choose the {called} in outlet Kemang's mapping; the "
+                                       f"register cash movements go by themselves after.")
+    assert outcome_of(waiting.value) is Outcome.WAIT_FOR_OWNER
     with pytest.raises(MappingProblem) as problem:
-        documents.deposit(store, record, "DEP-1")
-    assert problem.value.reason == ("Outlet Kemang has no transaction account in its mapping. "
-                                    "Outlet Kemang has no account for cash payments.")
-    assert problem.value.next_step == ("Complete outlet Kemang's mapping, then refresh. "
-                                       "Choose the cash account in the outlet's mapping, "
-                                       "then refresh.")
-    record.outlet = Outlet(name="Senopati", iseller_id="S")
-    with pytest.raises(MappingProblem) as problem:
-        documents.deposit(store, record, "DEP-1")
+        documents.deposit(store, a_deposit(purpose, Outlet(name="Senopati", iseller_id="S")),
+                          "DEP-1")
     assert problem.value.reason == "Outlet Senopati is not mapped to Accurate yet."
 
 
 @pytest.mark.parametrize(("method", "bank", "accurate_method"), [
-    ("cash", "1-10001", "CASH_OTHER"), ("card", "1-10101", "EDC"), ("gopay", "1-10999", "OTHERS")])
+    ("cash", "1-10001", "CASH_OTHER"), ("card", "1-10101", "EDC"), ("gopay", "1-10999", "OTHERS"),
+    ("Kupon Kantor", "1-10998", "BANK_TRANSFER")])
 def test_a_receipt_names_its_payment_method_and_account(store, method, bank, accurate_method):
     outlet = mapped_outlet()
-    outlet.mapping.payment_accounts.append(
-        OutletPaymentAccount(payment_method="gopay", account_no="1-10999"))
+    outlet.mapping.payment_accounts += [
+        OutletPaymentAccount(payment_method="gopay", account_no="1-10999", accurate_type="OTHERS"),
+        OutletPaymentAccount(payment_method="Kupon Kantor", account_no="1-10998",
+                             accurate_type="BANK_TRANSFER")]
     payment = SalesPayment(method=method, amount=Decimal(69000), mdr_fee=Decimal(0),
                            paid_at=LATE_EVENING, order=an_order(outlet))
     assert documents.sales_receipt(store, payment, "INV-7-1", "INV-7") == {
@@ -318,26 +332,48 @@ def test_a_receipt_names_its_payment_method_and_account(store, method, bank, acc
         "detailInvoice": [{"invoiceNo": "INV-7", "paymentAmount": 69000.0}]}
 
 
-def test_an_isellerpay_fee_with_no_mdr_account_is_a_mapping_problem(store):
+@pytest.mark.parametrize(("method", "fee_account", "notes"), [
+    ("isellerpay", "6-60201", "iSeller Pay fee"), ("card", "6-60202", "Card fee")])
+def test_a_fee_on_any_method_goes_to_that_methods_fee_account(store, method, fee_account,
+                                                                notes):
+    payment = SalesPayment(method=method, amount=Decimal(69000), mdr_fee=Decimal(483),
+                           paid_at=LATE_EVENING, order=an_order(mapped_outlet()))
+    payload = documents.sales_receipt(store, payment, "INV-7-1", "INV-7")
+    assert payload["chequeAmount"] == 68517.0
+    assert payload["detailInvoice"] == [{"invoiceNo": "INV-7", "paymentAmount": 68517.0,
+                                         "detailDiscount": [{"accountNo": fee_account,
+                                                             "amount": 483.0,
+                                                             "discountNotes": notes}]}]
+
+
+def test_a_fee_with_no_fee_account_waits_for_the_owner_never_books_to_null(store):
     outlet = mapped_outlet()
-    outlet.mapping.mdr_account_no = None
-    order = an_order(outlet)
-    payment = SalesPayment(method="isellerpay", amount=Decimal(69000), mdr_fee=Decimal(483),
-                           paid_at=LATE_EVENING, order=order)
-    with pytest.raises(MappingProblem) as problem:
+    outlet.mapping.payment_accounts[1].fee_account_no = None  # card
+    payment = SalesPayment(method="card", amount=Decimal(69000), mdr_fee=Decimal(483),
+                           paid_at=LATE_EVENING, order=an_order(outlet))
+    with pytest.raises(MappingNeeded) as waiting:
         documents.sales_receipt(store, payment, "INV-7-1", "INV-7")
-    assert problem.value.reason == "Outlet Kemang has no MDR account for iSellerPay fees."
-    assert problem.value.next_step == "Choose the MDR account in outlet Kemang's mapping."
+    assert waiting.value.reason == "Outlet Kemang has no fee account for Card fees."
+    assert waiting.value.next_step == ("Choose the Card fee account in outlet Kemang's mapping; "
+                                       "its receipts go by themselves after.")
     # Without a fee there is nothing to book to it.
     payment.mdr_fee = Decimal(0)
     payload = documents.sales_receipt(store, payment, "INV-7-1", "INV-7")
     assert payload["detailInvoice"] == [{"invoiceNo": "INV-7", "paymentAmount": 69000.0}]
-    assert payload["bankNo"] == "1-10103"
-    outlet.mapping.isellerpay_account_no = None
-    with pytest.raises(MappingProblem) as problem:
+
+
+def test_a_method_with_no_row_waits_for_the_owner_and_cash_falls_back_to_register_cash(store):
+    outlet = mapped_outlet()
+    payment = SalesPayment(method="gopay", amount=Decimal(69000), mdr_fee=Decimal(0),
+                           paid_at=LATE_EVENING, order=an_order(outlet))
+    with pytest.raises(MappingNeeded) as waiting:
         documents.sales_receipt(store, payment, "INV-7-1", "INV-7")
-    assert problem.value.reason == "Outlet Kemang has no account for isellerpay payments."
-    assert problem.value.next_step == "Choose the isellerpay account in the outlet's mapping."
+    assert waiting.value.reason == "Outlet Kemang has no account for GoPay payments yet."
+    outlet.mapping.payment_accounts = [a for a in outlet.mapping.payment_accounts
+                                       if a.payment_method != "cash"]
+    payment.method = "cash"
+    payload = documents.sales_receipt(store, payment, "INV-7-1", "INV-7")
+    assert (payload["bankNo"], payload["paymentMethod"]) == ("1-10001", "CASH_OTHER")
 
 
 def test_a_receipt_of_an_unmapped_outlet_or_an_unsynced_customer_is_a_mapping_problem(store):
@@ -437,9 +473,8 @@ def test_payment_methods_read_from_the_database_find_their_accounts(store):
     card = SalesPayment(method=read_back("card"), amount=Decimal(100), mdr_fee=Decimal(0),
                         paid_at=LATE_EVENING, order=order)
     assert documents.sales_receipt(store, card, "INV-7-2", "INV-7")["bankNo"] == "1-10101"
-    record = Deposit(outlet=outlet, direction=DepositDirection.IN, amount=Decimal(1),
-                     deposited_at=LATE_EVENING)
-    assert documents.deposit(store, record, "DEP-1")["bankNo"] == "1-10001"
+    assert documents.deposit(store, a_deposit(DepositPurpose.TOP_UP, outlet),
+                             "DEP-1")["bankNo"] == "1-10001"
 
 
 def test_fractional_changes_keep_their_direction_and_amounts_keep_six_decimals(store):

@@ -25,7 +25,7 @@ def test_an_order_becomes_an_invoice_and_receipts_with_the_mdr_fee(shop):
     assert receipt["bankNo"] == "1-10103" and receipt["chequeAmount"] == 19860
     [fee] = receipt["detailInvoice"][0]["detailDiscount"]
     assert {k: fee[k] for k in ("accountNo", "amount", "discountNotes")} == {
-        "accountNo": "6-60201", "amount": 140, "discountNotes": "iSellerPay MDR"}
+        "accountNo": "6-60201", "amount": 140, "discountNotes": "iSeller Pay fee"}
     stock = {w["name"]: w["balance"]
              for w in shop.accurate.detail("item", no="K-1")["detailWarehouseData"]}
     assert stock["Gudang Kemang"] == 100000 - 2
@@ -177,10 +177,13 @@ def test_a_stock_adjustment_and_register_cash_in_and_out_reach_accurate(shop):
         "id": "d1", "outlet_id": "OUT-1", "direction": "in", "amount": 500000,
         "description": "Modal kasir", "deposited_at": T0})
     [cash_out_id] = shop.send("deposits", deposit={
-        "id": "d2", "outlet_id": "OUT-1", "direction": "out", "amount": 200000,
+        "id": "d2", "outlet_id": "OUT-1", "direction": "out", "purpose": "expense",
+        "amount": 200000, "description": "Beli es batu", "deposited_at": T0})
+    [to_bank_id] = shop.send("deposits", deposit={
+        "id": "d3", "outlet_id": "OUT-1", "direction": "out", "amount": 300000,
         "deposited_at": T0})
     shop.drain()
-    for activity_id in (adjustment_id, cash_in_id, cash_out_id):
+    for activity_id in (adjustment_id, cash_in_id, cash_out_id, to_bank_id):
         assert shop.activity(activity_id).status == Status.SUCCESS
     adjustment = shop.accurate.detail("item-adjustment", number="ADJ-1-ADJ")
     assert adjustment["branchName"] == "Jakarta"
@@ -188,10 +191,16 @@ def test_a_stock_adjustment_and_register_cash_in_and_out_reach_accurate(shop):
             for d in adjustment["detailItem"]] == [
         ("R-1", "ADJUSTMENT_OUT", 2, "Gudang Senopati"),
         ("K-1", "ADJUSTMENT_IN", 5, "Gudang Senopati")]
+    # Register cash moves against the account of its direction, never revenue.
     cash_in = shop.accurate.detail("other-deposit", number="DEP-d1")
-    assert (cash_in["bankNo"], cash_in["detailAccount"][0]["amount"]) == ("1-10001", 500000)
+    assert (cash_in["bankNo"], cash_in["detailAccount"][0]["accountNo"],
+            cash_in["detailAccount"][0]["amount"]) == ("1-10001", "3-30000", 500000)
     cash_out = shop.accurate.detail("other-payment", number="DEP-d2")
-    assert cash_out["detailAccount"][0]["accountNo"] == "4-40000"
+    assert (cash_out["bankNo"], cash_out["detailAccount"][0]["accountNo"]) == (
+        "1-10001", "6-60202")
+    to_bank = shop.accurate.detail("bank-transfer", number="DEP-d3")
+    assert (to_bank["fromBankNo"], to_bank["toBankNo"], to_bank["fromBankAmount"]) == (
+        "1-10001", "1-10101", 300000)
 
 
 def test_a_customer_accurate_numbers_is_not_created_twice_after_a_lost_answer(shop):

@@ -102,10 +102,14 @@ def person_record(module: str, number: str) -> dict:
                     "transDate": "24/11/2026", "branchName": "Jakarta",
                     "warehouseName": "Gudang Kemang", "referenceWarehouseName": "Gudang Senopati",
                     "description": by_hand, "detailItem": [{"itemNo": "R-1", "quantity": 1}]}
+        case "bank-transfer":
+            return {"number": number, "transDate": "24/11/2026", "branchName": "Jakarta",
+                    "description": by_hand, "fromBankNo": SEED_CASH_ACCOUNT,
+                    "toBankNo": SEED_MAPPING["cash_drop_account_no"], "fromBankAmount": 1000}
         case _:  # other-deposit, other-payment
             return {"number": number, "transDate": "24/11/2026", "bankNo": SEED_CASH_ACCOUNT,
                     "branchName": "Jakarta", "payee": "Pemilik", "description": by_hand,
-                    "detailAccount": [{"accountNo": SEED_MAPPING["transaction_account_no"],
+                    "detailAccount": [{"accountNo": SEED_MAPPING["cash_expense_account_no"],
                                        "amount": 1000, "expenseName": by_hand}]}
 
 
@@ -260,9 +264,11 @@ class Trading(RuleBasedStateMachine):
     @rule(n=POOL, outlet=st.sampled_from(OUTLETS), into=st.booleans(),
           minute=st.integers(0, 59))
     def deposit(self, n, outlet, into, minute):
+        # Out: to the bank (a bank transfer) or for an expense (an other payment), by n.
         self.once("deposit", f"d-{n}", "deposits", {
             "event_id": self.event_id(), "deposit": {
                 "id": f"d-{n}", "outlet_id": outlet, "direction": "in" if into else "out",
+                "purpose": "top_up" if into else ("expense" if n % 2 else "bank"),
                 "amount": 5000, "deposited_at": at(minute)}})
 
     @precondition(lambda self: self.deliveries)
