@@ -47,6 +47,13 @@ FIELDS = {  # form field -> label, for messages
     "adjustment_account_no": _l("stock adjustment account"),
     "walk_in_customer_no": _l("walk-in customer"),
 }
+# Asked for only once an order carries the charge (its invoice waits for it until then).
+CHARGE_FIELDS = {
+    "service_charge_account_no": _l("service charge account"),
+    "rounding_account_no": _l("rounding account (the till's rounding and Accurate's tax "
+                              "rounding)"),
+    "tips_account_no": _l("tips account (tips owed to the staff)"),
+}
 # Accurate's type of the accounts money is paid into (a sales receipt's `bankNo`).
 CASH_BANK = "CASH_BANK"
 # Moving cash is not a sale: no register cash movement may be booked to these.
@@ -106,6 +113,16 @@ def _account(accounts: list[dict], kind: str, *words: str) -> str | None:
     return of_kind[0]["no"] if of_kind else None
 
 
+def _account_named(accounts: list[dict], *words: str) -> str | None:
+    """The first account of any type whose name has one of `words`, else none: a charge's
+    account is better left for the owner than guessed."""
+    for word in words:
+        for account in accounts:
+            if word in account["name"].lower().split():
+                return account["no"]
+    return None
+
+
 def methods(outlet: Outlet) -> list[str]:
     """The payment methods the outlet's mapping has a row for: those iSeller named, those its
     sales used, and any a waiting receipt has (so a method first seen in a sale always gets
@@ -155,6 +172,9 @@ def suggestions(outlet: Outlet, found: Choices) -> dict:
                                             "kas kecil", "umum", "lain"),
         "adjustment_account_no": _account(found.accounts, "EXPENSE", "selisih persediaan"),
         "walk_in_customer_no": "WALKIN",
+        "service_charge_account_no": _account_named(found.accounts, "service"),
+        "rounding_account_no": _account_named(found.accounts, "pembulatan", "rounding"),
+        "tips_account_no": _account_named(found.accounts, "tip"),
         "payment_accounts": rows,
     }
 
@@ -175,7 +195,7 @@ def current_values(outlet: Outlet) -> dict | None:
     mapping = outlet.mapping
     if mapping is None:
         return None
-    values = {field: getattr(mapping, field) for field in FIELDS}
+    values = {field: getattr(mapping, field) for field in (*FIELDS, *CHARGE_FIELDS)}
     values["payment_accounts"] = {
         a.payment_method: {"account": a.account_no, "type": a.accurate_type,
                            "fee": a.fee_account_no} for a in mapping.payment_accounts}
@@ -234,7 +254,7 @@ def save(store: Store, outlet: Outlet, form: dict, found: Choices) -> dict[str, 
     """Save the mapping from `form` and activate it; returns field -> problem (nothing saved
     when there is any)."""
     problems = {}
-    values = {field: (form.get(field) or "").strip() for field in FIELDS}
+    values = {field: (form.get(field) or "").strip() for field in (*FIELDS, *CHARGE_FIELDS)}
     rows = _paid_into(outlet, form)
     accounts = {a["no"]: a for a in found.accounts}
     # accountType is not in accurate-api.md: where Accurate names no account CASH_BANK the
@@ -273,6 +293,9 @@ def save(store: Store, outlet: Outlet, form: dict, found: Choices) -> dict[str, 
             if values[field] == register and field not in problems:
                 problems[field] = _("Choose another account than register cash: the cash "
                                     "moves between the two.")
+    for field in CHARGE_FIELDS:
+        if values[field]:
+            check_account(field, values[field])
     for method, row in rows.items():
         name = payment_methods.label(method)
         if not row["account"]:

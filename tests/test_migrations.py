@@ -3,10 +3,12 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, text
 
 from isacc.extensions import db
-from isacc.models.base import render_migration_type
+from isacc.models import Deposit, DepositPurpose, Outlet
+from isacc.models.base import render_migration_type, utcnow
+from tests.conftest import make_store
 
 
 def drift():
@@ -46,3 +48,45 @@ def test_downgrade_to_nothing_and_back(app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     assert drift() == []
+
+
+def test_payment_methods_migration_keeps_every_outlets_accounts(app):
+    """0013 turns iSeller Pay's two mapping columns into a payment method row, keeps each
+    method's Accurate type, makes the cash account register cash, and gives each register
+    cash movement the purpose its direction had."""
+    store = make_store("Toko")
+    outlets = [Outlet(store_id=store.id, iseller_id=f"O{n}", name=f"Outlet {n}")
+               for n in (1, 2)]
+    db.session.add_all(outlets)
+    db.session.commit()
+    ids = {"store": store.id, "one": outlets[0].id, "two": outlets[1].id}
+    db.session.remove()
+    downgrade(revision="0012_iseller_webhooks")
+    with db.engine.begin() as conn:
+        def run(sql, **values):
+            return conn.execute(text(sql), {**ids, "now": utcnow(), **values})
+        run("INSERT INTO outlet_mapping (id, store_id, outlet_id, branch_name, "
+            "isellerpay_account_no, mdr_account_no, transaction_account_no, active, billable, "
+            "created_at, updated_at) VALUES (901, :store, :one, 'Jakarta', '1-10103', "
+            "'6-60201', '4-40000', true, false, :now, :now), (902, :store, :two, 'Jakarta', "
+            "NULL, NULL, '4-40000', true, true, :now, :now)")
+        run("INSERT INTO outlet_payment_account (mapping_id, payment_method, account_no) "
+            "VALUES (901, 'cash', '1-10001'), (901, 'card', '1-10101'), "
+            "(902, 'gopay', '1-10102')")
+        run("INSERT INTO deposit (store_id, outlet_id, iseller_id, direction, amount, "
+            "deposited_at, created_at) VALUES (:store, :one, 'd-in', 'in', 1000, :now, :now), "
+            "(:store, :one, 'd-out', 'out', 2000, :now, :now)")
+    upgrade()
+    assert drift() == []
+    first = db.session.get(Outlet, ids["one"]).mapping
+    assert first.register_cash_account_no == "1-10001"
+    assert {(a.payment_method, a.account_no, a.accurate_type, a.fee_account_no)
+            for a in first.payment_accounts} == {
+        ("cash", "1-10001", "CASH_OTHER", None), ("card", "1-10101", "EDC", None),
+        ("isellerpay", "1-10103", "OTHERS", "6-60201")}
+    second = db.session.get(Outlet, ids["two"]).mapping
+    assert second.register_cash_account_no is None  # its movements wait for the owner
+    assert [(a.payment_method, a.accurate_type) for a in second.payment_accounts] == [
+        ("gopay", "OTHERS")]
+    assert dict(db.session.execute(select(Deposit.iseller_id, Deposit.purpose)).all()) == {
+        "d-in": DepositPurpose.TOP_UP, "d-out": DepositPurpose.BANK}

@@ -19,6 +19,7 @@ SCOPES = " ".join([
     "sales_invoice_view", "sales_invoice_save", "sales_receipt_view", "sales_receipt_save",
     "item_transfer_view", "item_transfer_save", "item_adjustment_view", "item_adjustment_save",
     "other_deposit_view", "other_deposit_save", "other_payment_view", "other_payment_save",
+    "bank_transfer_view", "bank_transfer_save", "tax_view",
     "purchase_order_view", "purchase_invoice_view", "receive_item_view",
 ])
 TIMEOUT = (5, 30)

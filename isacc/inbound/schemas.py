@@ -28,6 +28,9 @@ Number = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9
                               description="the number people know the record by")]
 Sku = Annotated[str | None, Field(default=None, max_length=64)]
 Money = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, max_digits=18, decimal_places=2)]
+# The till rounds a total to a coin at most: a few thousand rupiah either way.
+SignedMoney = Annotated[Decimal, Field(ge=-100_000, le=100_000, max_digits=18,
+                                       decimal_places=2)]
 PositiveMoney = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, max_digits=18, decimal_places=2)]
 SignedQuantity = Annotated[Decimal, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, max_digits=18,
                                           decimal_places=4)]
@@ -149,7 +152,11 @@ class OrderLine(Strict):
 
     @property
     def total(self) -> Decimal:
+        """What the line comes to when its tax is added to its price (tax-exclusive)."""
         return self.quantity * self.unit_price - self.discount + self.tax
+
+    def total_in(self, tax_inclusive: bool) -> Decimal:
+        return self.total - self.tax if tax_inclusive else self.total
 
 
 class Payment(Strict):
@@ -172,6 +179,18 @@ class OrderData(Strict):
     lines: Annotated[list[OrderLine], Field(min_length=1, max_length=500)]
     payments: Annotated[list[Payment], Field(default_factory=list, max_length=20)]
     discount_total: Money = Decimal(0)
+    tax_inclusive: Annotated[bool, Field(
+        description="the lines' prices already hold their tax (each line's "
+                                   "`tax` is the part of it that is tax), as iSeller's "
+                                   "`tax_inclusive`")] = False
+    service_charge: Annotated[Money, Field(description="the order's service charge, before "
+                                                       "its tax")] = Decimal(0)
+    service_charge_tax: Annotated[Money, Field(description="the tax the till charged on the "
+                                                           "service charge")] = Decimal(0)
+    rounding: Annotated[SignedMoney, Field(description="the till's rounding of the total: "
+                                                       "up (+) or down (-)")] = Decimal(0)
+    tip: Annotated[Money, Field(description="a tip the customer added, owed to the staff")] \
+        = Decimal(0)
     currency: Annotated[str, Field(
         default=BOOKED_CURRENCY, pattern=r"^[A-Z]{3}$",
         description="ISO 4217; isacc books rupiah only, so anything but IDR is refused")]
@@ -201,7 +220,10 @@ class OrderData(Strict):
 
     @property
     def total(self) -> Decimal:
-        return sum((line.total for line in self.lines), Decimal(0)) - self.discount_total
+        """What the customer pays: the lines less the order discount, plus the charges."""
+        lines = sum((line.total_in(self.tax_inclusive) for line in self.lines), Decimal(0))
+        return (lines - self.discount_total + self.service_charge + self.service_charge_tax
+                + self.rounding + self.tip)
 
 
 class OrderEvent(Event):

@@ -3,7 +3,8 @@ inbound events, so that what a real iSeller store sends comes in through the sam
 checks and dedupe as the signed inbound API.
 
 What isacc cannot book yet is refused here with a plain reason, never booked half right:
-service charges, rounding and shipping (#18), refunds and voids (#19)."""
+extra and service charges and shipping (iSeller's three "additional" amounts mean what is not
+known yet, #18), refunds and voids (#19)."""
 
 import re
 from datetime import UTC, datetime
@@ -26,7 +27,6 @@ UNBOOKED_CHARGES = {
     "total_additional_order_amount": say("an extra charge"),
     "total_additional_subtotal_amount": say("an extra charge"),
     "total_additional_final_amount": say("a service charge"),
-    "rounding_amount": say("rounding"),
     "total_shipping_amount": say("shipping"),
 }
 # iSeller answers dates as "2023-01-02 09:53:37" in the time_zone asked for [C 0.14]; isacc
@@ -156,10 +156,6 @@ def _refusal(order: dict) -> None:
                 say("iSeller order %(order)s has %(what)s, which isacc cannot book yet.",
                     order=reference, what=what),
                 say("Enter this order in Accurate by hand."))
-    if order.get("tax_inclusive"):
-        raise FinalError(say("iSeller order %(order)s has prices that include tax, which "
-                             "isacc cannot book yet.", order=reference),
-                         say("Enter this order in Accurate by hand."))
 
 
 def _lines(store: Store, order: dict) -> list[dict]:
@@ -240,6 +236,10 @@ def order_events(store: Store, order: dict) -> list[tuple[str, schemas.Event]]:
         "lines": lines,
         "payments": _payments(order),
         "discount_total": max(order_discount, Decimal(0)),
+        # Prices holding their tax and the till's rounding are booked as they are (#18);
+        # the total check below refuses an order whose reading of them does not add up.
+        "tax_inclusive": bool(order.get("tax_inclusive")),
+        "rounding": _money(order.get("rounding_amount"), "rounding_amount"),
     }}
     events = []
     customer = _customer(order)

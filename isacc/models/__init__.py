@@ -24,7 +24,7 @@ from isacc.models.inventory import (
 from isacc.models.iseller import IsellerConnection, IsellerNotice
 from isacc.models.outlet import Outlet, OutletMapping, OutletPaymentAccount
 from isacc.models.sales import RegisterShift, SalesOrder, SalesOrderLine, SalesPayment, ShiftStatus
-from isacc.models.store import Role, Store, SyncMode, User
+from isacc.models.store import Role, Store, SyncMode, TaxMode, User
 
 __all__ = [
     "AccurateConnection", "ActivityKind", "AppliedDocument", "ConnectionStatus", "Customer",
@@ -33,5 +33,6 @@ __all__ = [
     "OutletPaymentAccount", "Product", "ProductStock", "RegisterShift", "Role", "SalesOrder",
     "SalesOrderLine", "SalesPayment", "ShiftStatus", "Status", "StockAdjustment",
     "StockAdjustmentLine", "StockOpname", "StockOpnameLine", "Store", "SyncActivity", "SyncMode",
+    "TaxMode",
     "Transfer", "TransferLine", "User", "WebhookLog",
 ]

@@ -56,6 +56,11 @@ class OutletMapping(db.Model):
     cash_drop_account_no: Mapped[str | None] = mapped_column(String(40))
     cash_top_up_account_no: Mapped[str | None] = mapped_column(String(40))
     cash_expense_account_no: Mapped[str | None] = mapped_column(String(40))
+    # Order-level charges: service charge income, the till's rounding (and Accurate's own
+    # tax rounding), tips owed to the staff. Asked for only once an order has one.
+    service_charge_account_no: Mapped[str | None] = mapped_column(String(40))
+    rounding_account_no: Mapped[str | None] = mapped_column(String(40))
+    tips_account_no: Mapped[str | None] = mapped_column(String(40))
     # Sales without a customer are invoiced to this Accurate customer.
     walk_in_customer_no: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from isacc.extensions import db
@@ -54,6 +54,13 @@ class SalesOrder(db.Model):
     subtotal: Mapped[Decimal] = mapped_column(Money, default=ZERO)
     discount_total: Mapped[Decimal] = mapped_column(Money, default=ZERO)
     tax_total: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    # The till's prices already hold their tax (lines' tax is a part of them, not added).
+    tax_inclusive: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Order-level charges beside the lines: each is its own line of the Accurate invoice.
+    service_charge: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    service_charge_tax: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    rounding: Mapped[Decimal] = mapped_column(Money, default=ZERO)  # up (+) or down (-)
+    tip: Mapped[Decimal] = mapped_column(Money, default=ZERO)
     total: Mapped[Decimal] = mapped_column(Money, default=ZERO)
     created_at: Mapped[datetime] = created_at()
 

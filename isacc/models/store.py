@@ -4,10 +4,11 @@ import enum
 import hashlib
 import hmac
 from datetime import datetime
+from decimal import Decimal
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -20,6 +21,15 @@ class SyncMode(enum.StrEnum):
     REALTIME = "realtime"
     SHIFT_CLOSE = "shift_close"
     SCHEDULED = "scheduled"
+
+
+class TaxMode(enum.StrEnum):
+    """How the store's sales tax reaches Accurate (isacc.tax)."""
+
+    UNSET = "unset"  # not chosen yet: as NONE, and the overview asks the owner to choose
+    NONE = "none"  # not a taxable enterprise: what the till adds is part of the price
+    PPN = "ppn"  # value added tax, booked as Accurate's tax
+    PB1 = "pb1"  # the regional restaurant tax, booked as Accurate's tax
 
 
 class Role(enum.StrEnum):
@@ -44,6 +54,12 @@ class Store(db.Model):
     transfer_sync_scheduled: Mapped[bool] = mapped_column(Boolean, default=False)
     transfer_sync_times: Mapped[list] = mapped_column(JSON, default=list)
     customer_id_mapping: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Sales tax: the mode, and for PPN or PB1 the Accurate tax (tax/list.do) invoices name,
+    # with the rate and sales tax account read from it when the owner chose it.
+    tax_mode: Mapped[TaxMode] = mapped_column(str_enum(TaxMode, 8), default=TaxMode.UNSET)
+    tax_name: Mapped[str | None] = mapped_column(String(120))
+    tax_rate: Mapped[Decimal | None] = mapped_column(Numeric(7, 4))
+    tax_account_no: Mapped[str | None] = mapped_column(String(40))
     # Set when the owner first saves the settings: the last step of the setup checklist.
     settings_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

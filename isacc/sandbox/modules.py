@@ -223,6 +223,8 @@ class Sale(Module):
         super().check(c)
         if c.required("customerNo", "Pelanggan"):
             c.exists("customer", c.record["customerNo"], "Pelanggan")
+        if c.record.get("tax1Name"):
+            c.exists("tax", c.record["tax1Name"], "Pajak")
         lines = c.lines("detailItem", "Rincian barang")
         c.items(lines)
         for line in lines:
@@ -435,6 +437,8 @@ class ItemAdjustment(Module):
     def check(self, c: Check) -> None:
         super().check(c)
         c.exists("glaccount", c.record.get("adjustmentAccountNo"), "Akun")
+        if c.record.get("tax1Name"):
+            c.exists("tax", c.record["tax1Name"], "Pajak")
         lines = c.lines("detailItem", "Rincian barang")
         c.items(lines)
         for line in lines:
@@ -497,6 +501,8 @@ class Purchase(Module):
         super().check(c)
         c.exists("vendor", c.required("vendorNo", "Pemasok"), "Pemasok")
         c.exists("receive-item", c.record.get("receiveItemNumber"), "Penerimaan Barang")
+        if c.record.get("tax1Name"):
+            c.exists("tax", c.record["tax1Name"], "Pajak")
         lines = c.lines("detailItem", "Rincian barang")
         c.items(lines)
         for line in lines:

@@ -3,8 +3,9 @@ their discounts, the document's cash discount, tax on the taxed lines (exclusive
 inclusive: already in the prices) and the other costs of `detailExpense`.
 
 Which tax a line pays [C: the spec's useTax1 "overrides the item's PPN setting"]: the
-item's `tax1Name`; `useTax1` true on an item without one takes the database's default sales
-tax, false takes none; nothing at all when the document is not `taxable`.
+item's `tax1Name`; `useTax1` true on an item without one takes the document's `tax1Name`
+[G: the spec names it for down-payment invoices] or else the database's default sales tax,
+false takes none; nothing at all when the document is not `taxable`.
 [G] Tax is worked out per tax over the whole document and rounded to the rupiah there
 (settings.TAX_DIGITS); the cash discount lowers each line's taxable amount in proportion.
 """
@@ -62,7 +63,7 @@ def tax_of_line(db: Database, record: dict, line: dict) -> dict | None:
     name = item.get("tax1Name")
     if name is None and use is None:
         return None
-    return db.by_number("tax", name or settings.DEFAULT_SALES_TAX)
+    return db.by_number("tax", name or record.get("tax1Name") or settings.DEFAULT_SALES_TAX)
 
 
 def work_out(db: Database, record: dict) -> None:

@@ -6,7 +6,7 @@ constants here, so correcting one is a one-line change.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from isacc import payment_methods
@@ -21,6 +21,7 @@ from isacc.models import (
     StockAdjustment,
     StockOpname,
     Store,
+    TaxMode,
     Transfer,
 )
 from isacc.reasons import Said, say
@@ -162,25 +163,119 @@ def whole_rupiah_line(quantity: Decimal, unit_price: Decimal, discount: Decimal,
 
 
 def sales_invoice(store: Store, order: SalesOrder, number: str) -> dict:
-    """Prices are sent tax-inclusive: iSeller's line tax is folded into the unit price (until
-    isacc books tax as Accurate's tax), so the Accurate invoice totals exactly what the till
-    took, to the rupiah (and its receipts settle it)."""
+    """The till's sale as Accurate's invoice, totalling exactly what the till took, to the
+    rupiah (and its receipts settle it). A store booking PPN or PB1 sends net prices and
+    Accurate's tax fields, so revenue is net and the tax owed is booked; any other store's
+    line tax is folded into the unit price. Service charge, its tax, rounding and a tip are
+    lines of `detailExpense`, each to its mapped account."""
     problems = _Problems()
     mapping = _mapping(order.outlet, problems, "branch_name", "warehouse_name")
     customer_no = _customer_no(order, mapping, problems)
     _skus(order.lines, problems, say("Order %(number)s", number=order.order_number))
     problems.raise_any()
+    taxed = books_tax(store)
     payload = {
         "number": number,
         "transDate": _date(store, order.ordered_at),
         "customerNo": customer_no,
         "branchName": mapping.branch_name,
         "description": f"iSeller order {order.order_number}",
-        "detailItem": [_invoice_line(line, mapping) for line in order.lines],
+        "detailItem": [(_taxed_line if taxed else _invoice_line)(line, mapping)
+                       for line in order.lines],
     }
     if order.discount_total:
         payload["cashDiscount"] = _amount(order.discount_total)
+    expenses = _charges(store, order, mapping)
+    if taxed:
+        payload.update(taxable=True, inclusiveTax=bool(order.tax_inclusive),
+                       tax1Name=store.tax_name)
+        remainder = _tax_remainder(store, order)
+        if remainder:
+            expenses.append(_expense(order, mapping, "rounding_account_no", remainder,
+                                     f"{store.tax_name} rounding"))
+    if expenses:
+        payload["detailExpense"] = expenses
     return payload
+
+
+def books_tax(store: Store) -> bool:
+    """Whether the store's invoices carry Accurate's tax (PPN or PB1 chosen, with its tax)."""
+    return store.tax_mode in (TaxMode.PPN, TaxMode.PB1) and bool(store.tax_name)
+
+
+# What the till's tax and Accurate's may differ by (Accurate rounds tax once over the
+# document, the till per line): booked to the rounding account. More than this means the
+# store's Accurate tax is not the till's, and booking it would be wrong.
+TAX_REMAINDER_LIMIT = Decimal(5)
+
+
+def accurate_tax(store: Store, order: SalesOrder) -> Decimal:
+    """The tax Accurate works out for the invoice: the rate over the taxed lines' amounts
+    after the cash discount (spread over the lines in proportion), out of the prices when
+    they hold the tax, rounded half up to the rupiah once for the document [G] (the
+    sandbox's isacc/sandbox/tax.py does the same)."""
+    rate = Decimal(store.tax_rate or 0)
+    amounts = [(line.quantity * line.unit_price - line.discount, bool(line.tax))
+               for line in order.lines]
+    subtotal = sum((amount for amount, _ in amounts), Decimal(0))
+    share = (subtotal - order.discount_total) / subtotal if subtotal else Decimal(0)
+    gross = sum((amount for amount, taxed in amounts if taxed), Decimal(0)) * share
+    tax = gross * rate / (100 + rate) if order.tax_inclusive else gross * rate / 100
+    return tax.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+def _tax_remainder(store: Store, order: SalesOrder) -> Decimal:
+    """What the till's tax differs from Accurate's by, in rupiah. Prices that hold their tax
+    come to the same total whatever the split, so only added tax leaves a remainder."""
+    till = sum((Decimal(line.tax) for line in order.lines), Decimal(0))
+    remainder = till - accurate_tax(store, order)
+    if abs(remainder) > TAX_REMAINDER_LIMIT:
+        raise MappingProblem(
+            say("The till charged %(till)s tax on order %(number)s, while %(tax)s in "
+                "Accurate comes to %(accurate)s.", till=_rupiah(till),
+                number=order.order_number, tax=store.tax_name,
+                accurate=_rupiah(accurate_tax(store, order))),
+            say("Check that the tax chosen in Settings is the one the till charges, then "
+                "refresh."))
+    return Decimal(0) if order.tax_inclusive else remainder
+
+
+def _rupiah(amount: Decimal) -> str:
+    return f"Rp {amount:,.0f}".replace(",", ".")
+
+
+# Order-level charges -> (mapping account, what the Accurate line is called).
+CHARGES = {"service_charge": ("service_charge_account_no", "Service charge"),
+           "rounding": ("rounding_account_no", "Rounding"),
+           "tip": ("tips_account_no", "Tip")}
+CHARGE_ACCOUNTS = {"service_charge_account_no": say("service charge account"),
+                   "rounding_account_no": say("rounding account"),
+                   "tips_account_no": say("tips account")}
+
+
+def _charges(store: Store, order: SalesOrder, mapping) -> list[dict]:
+    lines = [_expense(order, mapping, field, getattr(order, charge), name)
+             for charge, (field, name) in CHARGES.items() if getattr(order, charge)]
+    if order.service_charge_tax:
+        if not books_tax(store) or not store.tax_account_no:
+            # Not a taxable enterprise: what the till added is part of the service charge.
+            lines.append(_expense(order, mapping, "service_charge_account_no",
+                                  order.service_charge_tax, "Service charge tax"))
+        else:
+            lines.append({"accountNo": store.tax_account_no,
+                          "expenseAmount": _amount(order.service_charge_tax),
+                          "expenseName": f"{store.tax_name} on the service charge"})
+    return lines
+
+
+def _expense(order: SalesOrder, mapping, field: str, amount: Decimal, name: str) -> dict:
+    account = getattr(mapping, field)
+    if not account:
+        raise MappingNeeded(
+            say("Outlet %(outlet)s has no %(field)s in its mapping.", outlet=order.outlet.name,
+                field=CHARGE_ACCOUNTS[field]),
+            INVOICE_STEP.filled(field=CHARGE_ACCOUNTS[field], outlet=order.outlet.name))
+    return {"accountNo": account, "expenseAmount": _amount(amount), "expenseName": name}
 
 
 def _invoice_line(line, mapping) -> dict:
@@ -191,6 +286,13 @@ def _invoice_line(line, mapping) -> dict:
             "warehouseName": mapping.warehouse_name}
 
 
+def _taxed_line(line, mapping) -> dict:
+    """A line at the till's own price; Accurate adds (or takes out) the tax itself."""
+    return {"itemNo": line.sku, "detailName": line.name, "quantity": _amount(line.quantity),
+            "unitPrice": _amount(line.unit_price), "itemCashDiscount": _amount(line.discount),
+            "warehouseName": mapping.warehouse_name, "useTax1": bool(line.tax)}
+
+
 # The next steps of a document that waits for its outlet's mapping (MappingNeeded): a row
 # saying one of them links to the outlet's form.
 METHOD_STEP = say("Choose the %(method)s account in outlet %(outlet)s's mapping; its receipts "
@@ -199,7 +301,9 @@ FEE_STEP = say("Choose the %(method)s fee account in outlet %(outlet)s's mapping
                "receipts go by themselves after.")
 CASH_STEP = say("Choose the %(field)s in outlet %(outlet)s's mapping; the register cash "
                 "movements go by themselves after.")
-MAPPING_STEPS = (METHOD_STEP, FEE_STEP, CASH_STEP)
+INVOICE_STEP = say("Choose the %(field)s in outlet %(outlet)s's mapping; its invoices go by "
+                   "themselves after.")
+MAPPING_STEPS = (METHOD_STEP, FEE_STEP, CASH_STEP, INVOICE_STEP)
 
 
 def waits_for_mapping(row) -> bool:
@@ -347,7 +451,7 @@ def stock_adjustment(store: Store, adjustment: StockAdjustment, number: str) -> 
 
 # A register cash movement's other end, by what it is for: (mapping field, what it is called).
 DEPOSIT_ACCOUNTS = {
-    DepositPurpose.BANK: ("cash_drop_account_no", say("bank account for cash drops")),
+    DepositPurpose.BANK: ("cash_drop_account_no", say("bank account for cash taken to the bank")),
     DepositPurpose.EXPENSE: ("cash_expense_account_no",
                              say("expense account for cash paid from the register")),
     DepositPurpose.TOP_UP: ("cash_top_up_account_no",

@@ -265,7 +265,9 @@ def _sales_order(store: Store, event: schemas.OrderEvent) -> Ingested:
     order = SalesOrder(
         store_id=store.id, outlet_id=outlet.id, shift=shift, customer=customer,
         iseller_id=data.id, order_number=data.number, ordered_at=data.ordered_at,
-        discount_total=data.discount_total,
+        discount_total=data.discount_total, tax_inclusive=data.tax_inclusive,
+        service_charge=data.service_charge, service_charge_tax=data.service_charge_tax,
+        rounding=data.rounding, tip=data.tip,
         tax_total=sum((line.tax for line in data.lines), 0), total=data.total,
         subtotal=sum((line.quantity * line.unit_price for line in data.lines), 0),
     )
@@ -273,7 +275,7 @@ def _sales_order(store: Store, event: schemas.OrderEvent) -> Ingested:
         order.lines.append(SalesOrderLine(
             product_id=product.id if product else None, sku=line.sku, name=line.name,
             quantity=line.quantity, unit_price=line.unit_price, discount=line.discount,
-            tax=line.tax, line_total=line.total))
+            tax=line.tax, line_total=line.total_in(data.tax_inclusive)))
     for payment in data.payments:
         order.payments.append(SalesPayment(
             method=payment.method, amount=payment.amount, mdr_fee=payment.mdr_fee,

@@ -59,6 +59,7 @@ def _form_page(outlet, form=None, problems=None, refresh=False):
                 needs_connect=needs_connect,
                 can_manage=can_manage, method_rows=mapping_logic.method_rows(outlet),
                 method_label=payment_methods.label, labels=mapping_logic.FIELDS,
+                charge_labels=mapping_logic.CHARGE_FIELDS,
                 billable=can_manage and not outlet.is_active
                 and mapping_logic.activation_is_billable(g.store, outlet))
 

@@ -6,7 +6,9 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from isacc import settings as sync_settings
+from isacc import tax
 from isacc.access import ALLOWED_ROLES, Rule, allow
+from isacc.accurate.errors import AccurateError
 from isacc.extensions import db
 from isacc.sync import lanes
 from isacc.web.pages import go, is_htmx, page
@@ -45,3 +47,39 @@ def save(store_id):
         return go(url_for("settings.show", store_id=store_id))
     return render_template("partials/settings_form.html", errors={}, form=None,
                            can_change=True, saved=True, message=message)
+
+
+def _tax_page(form=None, problems=None):
+    taxes, problem = [], None
+    if _can_change():
+        try:
+            taxes = tax.accurate_taxes(g.store)
+        except AccurateError as error:
+            problem = error.told()
+    store = g.store
+    form = form or {"tax_mode": store.tax_mode.value, "tax_name": store.tax_name or ""}
+    return page("tax.html", taxes=taxes, accurate_problem=problem, form=form,
+                problems=problems or {}, modes=tax.MODE_LABELS, can_change=_can_change())
+
+
+@bp.route("/tax")
+@allow(Rule.STORE_VIEW)
+def show_tax(store_id):
+    return _tax_page()
+
+
+@bp.route("/tax", methods=["POST"])
+@allow(Rule.STORE_MANAGE)
+def save_tax(store_id):
+    try:
+        taxes = tax.accurate_taxes(g.store)
+    except AccurateError as error:
+        flash(error.told(), "error")
+        return go(url_for("settings.show_tax", store_id=store_id))
+    problems = tax.choose(g.store, request.form, taxes)
+    if problems:
+        db.session.rollback()
+        return _tax_page(form=request.form, problems=problems)
+    db.session.commit()
+    flash(_("Sales tax saved: invoices from now on book it this way."), "info")
+    return go(url_for("settings.show_tax", store_id=store_id))

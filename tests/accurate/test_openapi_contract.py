@@ -18,6 +18,7 @@ from isacc.models import (
     StockAdjustmentLine,
     StockOpname,
     StockOpnameLine,
+    TaxMode,
     Transfer,
     TransferLine,
 )
@@ -91,6 +92,24 @@ def test_sales_invoices(store, customer, discount):  # noqa: F811
     order = an_order(mapped_outlet(), customer=customer)
     order.discount_total = Decimal(discount)
     assert problems("sales-invoice", documents.sales_invoice(store, order, "INV-7")) == []
+
+
+@pytest.mark.parametrize("inclusive", [False, True], ids=["tax added", "tax in the prices"])
+def test_taxed_invoices_with_every_order_charge(store, inclusive):  # noqa: F811
+    store.tax_mode, store.tax_name, store.tax_rate = TaxMode.PB1, "PB1 10%", Decimal(10)
+    store.tax_account_no = "2-20502"
+    outlet = mapped_outlet()
+    outlet.mapping.service_charge_account_no = "4-40200"
+    outlet.mapping.rounding_account_no = "7-70100"
+    outlet.mapping.tips_account_no = "2-20100"
+    order = an_order(outlet, tax_inclusive=inclusive, service_charge=Decimal(2500),
+                     service_charge_tax=Decimal(250), rounding=Decimal(-250),
+                     tip=Decimal(5000))
+    order.lines[0].tax = Decimal(4455 if inclusive else 4900)  # 10 % of the line's 49,000
+    payload = documents.sales_invoice(store, order, "INV-7")
+    assert payload["taxable"] is True and payload["inclusiveTax"] is inclusive
+    assert len(payload["detailExpense"]) == 4
+    assert problems("sales-invoice", payload) == []
 
 
 @pytest.mark.parametrize("method", [*payment_methods.KNOWN, "Kupon Kantor", "QRIS"])

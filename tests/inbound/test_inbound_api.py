@@ -123,7 +123,13 @@ def test_an_order_waits_for_its_customer_to_reach_accurate(client, store, outlet
      [ActivityKind.STOCK_ADJUSTMENT]),
     ("deposits", {"deposit": {"id": "d1", "outlet_id": "OUT-1", "direction": "out",
                               "amount": 50000, "deposited_at": T0}},
+     [ActivityKind.BANK_TRANSFER]),
+    ("deposits", {"deposit": {"id": "d1", "outlet_id": "OUT-1", "direction": "out",
+                              "purpose": "expense", "amount": 50000, "deposited_at": T0}},
      [ActivityKind.OTHER_PAYMENT]),
+    ("deposits", {"deposit": {"id": "d1", "outlet_id": "OUT-1", "direction": "in",
+                              "amount": 50000, "deposited_at": T0}},
+     [ActivityKind.OTHER_DEPOSIT]),
 ])
 def test_each_stock_and_cash_event_plans_its_documents(client, store, outlet, path, payload,
                                                         kinds):
@@ -274,6 +280,46 @@ def test_a_rotated_key_keeps_working_for_its_grace_period(client, store, outlet)
     assert late.status_code == 401
 
 
+@pytest.mark.parametrize("currency", ["USD", "SGD"])
+def test_an_order_in_another_currency_is_refused_naming_it(client, store, outlet, currency):
+    # USD 8 booked as Rp 8 would be wrong and silent.
+    answer = post_event(client, store, "sales-orders", {
+        "event_id": "e-usd", "order": order(currency=currency)})
+    assert answer.status_code == 422
+    [problem] = answer.get_json()["problems"]
+    assert f"currency {currency}" in problem["message"] and "IDR" in problem["message"]
+    assert count(SalesOrder) == 0 and count(SyncActivity) == 0
+    rupiah = post_event(client, store, "sales-orders", {
+        "event_id": "e-idr", "order": order(currency="IDR")})
+    assert rupiah.status_code == 202
+
+
+@pytest.mark.parametrize(("direction", "purpose"), [("in", "bank"), ("in", "expense"),
+                                                    ("out", "top_up")])
+def test_a_register_cash_movement_is_for_something_its_direction_allows(
+        client, store, outlet, direction, purpose):
+    answer = post_event(client, store, "deposits", {"event_id": "e-d", "deposit": {
+        "id": "d1", "outlet_id": "OUT-1", "direction": direction, "purpose": purpose,
+        "amount": 50000, "deposited_at": T0}})
+    assert answer.status_code == 422
+    assert f"cash {direction} cannot be for {purpose}" in json.dumps(answer.get_json())
+    assert count(SyncActivity) == 0
+
+
+def test_a_method_first_seen_in_an_order_joins_the_outlets_methods(client, store, outlet):
+    sale = order()
+    sale["payments"][1] = {"method": "gopay", "amount": 20000}
+    assert post_event(client, store, "sales-orders", {
+        "event_id": "e-go", "order": sale}).status_code == 202
+    assert db.session.scalar(select(Outlet.payment_methods)) == ["cash", "isellerpay", "gopay"]
+    # iSeller's next outlet event without it keeps it: its receipts need their row.
+    post_event(client, store, "outlets", {"event_id": "e-o2", "outlet": {
+        "id": "OUT-1", "name": "Kemang", "payment_methods": ["cash", "qris"]}})
+    db.session.expire_all()
+    assert db.session.scalar(select(Outlet.payment_methods)) == [
+        "cash", "isellerpay", "gopay", "qris"]
+
+
 def test_the_contract_is_served_as_openapi(client):
     document = client.get("/api/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
@@ -281,6 +327,13 @@ def test_the_contract_is_served_as_openapi(client):
             "/api/v1/deposits"} <= set(document["paths"])
     order_schema = document["components"]["schemas"]["OrderData"]
     assert {"number", "outlet_id", "ordered_at", "lines"} <= set(order_schema["required"])
+    assert order_schema["properties"]["currency"]["default"] == "IDR"
+    # The method field names the known methods and says what happens to a new one.
+    method = document["components"]["schemas"]["Payment"]["properties"]["method"]
+    assert {"cash", "qris", "isellerpay", "gopay", "debit", "credit"} <= set(method["examples"])
+    assert "wait until the owner" in method["description"]
+    purpose = document["components"]["schemas"]["DepositData"]["properties"]["purpose"]
+    assert "bank" in json.dumps(purpose) and "top_up" in json.dumps(purpose)
 
 
 def test_outlets_are_upserted(client, store, outlet):
@@ -382,7 +435,7 @@ def test_opnames_adjustments_and_deposits_are_numbered_apart_in_their_outlets_la
         (ActivityKind.STOCK_OPNAME, "0001-OPN", "0001", outlet_id),
         (ActivityKind.STOCK_ADJUSTMENT, "0001-ADJ", "0001", outlet_id),
         (ActivityKind.OTHER_DEPOSIT, "DEP-d-in", "DEP-d-in", outlet_id),
-        (ActivityKind.OTHER_PAYMENT, "DEP-d-out", "DEP-d-out", outlet_id)]
+        (ActivityKind.BANK_TRANSFER, "DEP-d-out", "DEP-d-out", outlet_id)]
     assert {a.source_at for a in planned} == {datetime(2026, 11, 24, 3, 15, tzinfo=UTC)}
 
 

@@ -292,7 +292,7 @@ def test_cash_added_or_paid_out_moves_register_cash_against_the_account_of_its_d
 
 @pytest.mark.parametrize(("field", "purpose", "called"), [
     ("register_cash_account_no", DepositPurpose.BANK, "register cash account"),
-    ("cash_drop_account_no", DepositPurpose.BANK, "bank account for cash drops"),
+    ("cash_drop_account_no", DepositPurpose.BANK, "bank account for cash taken to the bank"),
     ("cash_top_up_account_no", DepositPurpose.TOP_UP,
      "account that cash added to the register comes from"),
     ("cash_expense_account_no", DepositPurpose.EXPENSE,

@@ -1,0 +1,52 @@
+"""sales tax and order charges: the store's tax mode and Accurate tax, each order's
+tax-inclusive prices, service charge, rounding and tip, and the accounts they go to
+
+Revision ID: 0014_sales_tax
+Revises: 0013_payment_methods
+Create Date: 2026-12-06 21:10:00
+
+Every store starts with its tax unset, which books as before (the till's tax folded into the
+prices) until the owner chooses.
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0014_sales_tax'
+down_revision = '0013_payment_methods'
+branch_labels = None
+depends_on = None
+
+MONEY = sa.Numeric(precision=18, scale=2)
+CHARGES = ('service_charge', 'service_charge_tax', 'rounding', 'tip')
+ACCOUNTS = ('service_charge_account_no', 'rounding_account_no', 'tips_account_no')
+
+
+def upgrade():
+    with op.batch_alter_table('store') as batch:
+        batch.add_column(sa.Column('tax_mode', sa.Enum('unset', 'none', 'ppn', 'pb1',
+                                                       name='taxmode', native_enum=False,
+                                                       length=8),
+                                   nullable=False, server_default='unset'))
+        batch.add_column(sa.Column('tax_name', sa.String(length=120), nullable=True))
+        batch.add_column(sa.Column('tax_rate', sa.Numeric(precision=7, scale=4), nullable=True))
+        batch.add_column(sa.Column('tax_account_no', sa.String(length=40), nullable=True))
+    with op.batch_alter_table('sales_order') as batch:
+        batch.add_column(sa.Column('tax_inclusive', sa.Boolean(), nullable=False,
+                                   server_default=sa.false()))
+        for name in CHARGES:
+            batch.add_column(sa.Column(name, MONEY, nullable=False, server_default='0'))
+    with op.batch_alter_table('outlet_mapping') as batch:
+        for name in ACCOUNTS:
+            batch.add_column(sa.Column(name, sa.String(length=40), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('outlet_mapping') as batch:
+        for name in ACCOUNTS:
+            batch.drop_column(name)
+    with op.batch_alter_table('sales_order') as batch:
+        for name in (*CHARGES, 'tax_inclusive'):
+            batch.drop_column(name)
+    with op.batch_alter_table('store') as batch:
+        for name in ('tax_account_no', 'tax_rate', 'tax_name', 'tax_mode'):
+            batch.drop_column(name)
