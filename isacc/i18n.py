@@ -21,6 +21,7 @@ KIND_LABELS = {
     "transfer_in": _l("Transfer in"), "stock_opname": _l("Stock opname"),
     "stock_adjustment": _l("Stock adjustment"), "other_deposit": _l("Other deposit"),
     "other_payment": _l("Other payment"), "bank_transfer": _l("Cash to the bank"),
+    "payout": _l("Payout"),
     "PURCHASE_ORDER": _l("Purchase order"),
     "RECEIVE_ITEM": _l("Receive item"), "PURCHASE_INVOICE": _l("Purchase invoice"),
     "ITEM_TRANSFER": _l("Item transfer"), "ITEM": _l("Item"),

@@ -47,12 +47,15 @@ FIELDS = {  # form field -> label, for messages
     "adjustment_account_no": _l("stock adjustment account"),
     "walk_in_customer_no": _l("walk-in customer"),
 }
-# Asked for only once an order carries the charge (its invoice waits for it until then).
+# Asked for only once an order carries the charge, or a payout comes (the document waits
+# for its account until then).
 CHARGE_FIELDS = {
     "service_charge_account_no": _l("service charge account"),
     "rounding_account_no": _l("rounding account (the till's rounding and Accurate's tax "
                               "rounding)"),
     "tips_account_no": _l("tips account (tips owed to the staff)"),
+    "payout_account_no": _l("payout bank account (where iSeller pays iSeller Pay takings "
+                            "out to)"),
 }
 # Accurate's type of the accounts money is paid into (a sales receipt's `bankNo`).
 CASH_BANK = "CASH_BANK"
@@ -175,6 +178,7 @@ def suggestions(outlet: Outlet, found: Choices) -> dict:
         "service_charge_account_no": _account_named(found.accounts, "service"),
         "rounding_account_no": _account_named(found.accounts, "pembulatan", "rounding"),
         "tips_account_no": _account_named(found.accounts, "tip"),
+        "payout_account_no": None,  # iSeller's own add-on asks for it: the owner knows it
         "payment_accounts": rows,
     }
 
@@ -295,7 +299,7 @@ def save(store: Store, outlet: Outlet, form: dict, found: Choices) -> dict[str, 
                                     "moves between the two.")
     for field in CHARGE_FIELDS:
         if values[field]:
-            check_account(field, values[field])
+            check_account(field, values[field], money=field == "payout_account_no")
     for method, row in rows.items():
         name = payment_methods.label(method)
         if not row["account"]:

@@ -21,6 +21,7 @@ MAX_AMOUNT = Decimal("999999999999")
 DOCUMENT_NUMBER_LENGTH = 64
 BOOKED_CURRENCY = "IDR"
 DEPOSIT_NUMBER_PREFIX = "DEP-"  # sync/plan.py plan_deposit: "DEP-<deposit id>"
+PAYOUT_NUMBER_PREFIX = "PAYOUT-"  # sync/plan.py plan_payout
 EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
 
 Id = Annotated[str, Field(min_length=1, max_length=64, description="iSeller's id")]
@@ -191,6 +192,10 @@ class OrderData(Strict):
                                                        "up (+) or down (-)")] = Decimal(0)
     tip: Annotated[Money, Field(description="a tip the customer added, owed to the staff")] \
         = Decimal(0)
+    on_account: Annotated[Money, Field(description="what the customer owes and pays later "
+                                                   "(iSeller's on_account): the invoice's "
+                                                   "receivable stays open by as much")] \
+        = Decimal(0)
     currency: Annotated[str, Field(
         default=BOOKED_CURRENCY, pattern=r"^[A-Z]{3}$",
         description="ISO 4217; isacc books rupiah only, so anything but IDR is refused")]
@@ -211,8 +216,9 @@ class OrderData(Strict):
         _at_most(self.total, "the order's total")
         total = self.total
         paid = sum((p.amount for p in self.payments), Decimal(0))
-        if self.payments and paid != total:
-            raise ValueError(f"payments add up to {paid} but the order total is {total}")
+        if (self.payments or self.on_account) and paid + self.on_account != total:
+            raise ValueError(f"payments add up to {paid} and {self.on_account} is on account, "
+                             f"but the order total is {total}")
         for payment in self.payments:
             if payment.mdr_fee > payment.amount:
                 raise ValueError("an MDR fee cannot exceed its payment")
@@ -332,6 +338,25 @@ class DepositEvent(Event):
     deposit: DepositData
 
 
+class PayoutData(Strict):
+    # Its Accurate number is "PAYOUT-<id>", which must fit too.
+    id: Annotated[str, Field(min_length=1,
+                             max_length=DOCUMENT_NUMBER_LENGTH - len(PAYOUT_NUMBER_PREFIX),
+                             description="iSeller's id (the payout report's Reference ID)")]
+    outlet_id: Id
+    method: Annotated[str, Field(default=payment_methods.ISELLERPAY, min_length=1,
+                                 max_length=40, description="whose takings are paid out")]
+    amount: Annotated[PositiveMoney, Field(description="what reached the bank (the payout "
+                                                       "report's Total Deposit)")]
+    fees: Annotated[Money, Field(description="the fees kept back (Total Fees), already "
+                                             "booked with each receipt")] = Decimal(0)
+    paid_out_at: Moment
+
+
+class PayoutEvent(Event):
+    payout: PayoutData
+
+
 # The inbound API's routes: path -> (event type, model).
 EVENTS: dict[str, tuple[str, type[Event]]] = {
     "outlets": ("outlet", OutletEvent),
@@ -344,4 +369,5 @@ EVENTS: dict[str, tuple[str, type[Event]]] = {
     "stock-opnames": ("stock_opname", OpnameEvent),
     "stock-adjustments": ("stock_adjustment", AdjustmentEvent),
     "deposits": ("deposit", DepositEvent),
+    "payouts": ("payout", PayoutEvent),
 }

@@ -14,6 +14,7 @@ from isacc.models.inventory import (
     Deposit,
     DepositDirection,
     DepositPurpose,
+    Payout,
     StockAdjustment,
     StockAdjustmentLine,
     StockOpname,
@@ -29,8 +30,8 @@ from isacc.models.store import Role, Store, SyncMode, TaxMode, User
 __all__ = [
     "AccurateConnection", "ActivityKind", "AppliedDocument", "ConnectionStatus", "Customer",
     "Deposit", "DepositDirection", "DepositPurpose", "InboundEvent", "IsellerConnection",
-    "IsellerNotice", "Outlet", "OutletMapping",
-    "OutletPaymentAccount", "Product", "ProductStock", "RegisterShift", "Role", "SalesOrder",
+    "IsellerNotice", "Outlet", "OutletMapping", "OutletPaymentAccount", "Payout", "Product",
+    "ProductStock", "RegisterShift", "Role", "SalesOrder",
     "SalesOrderLine", "SalesPayment", "ShiftStatus", "Status", "StockAdjustment",
     "StockAdjustmentLine", "StockOpname", "StockOpnameLine", "Store", "SyncActivity", "SyncMode",
     "TaxMode",

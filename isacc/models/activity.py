@@ -40,6 +40,7 @@ class ActivityKind(enum.StrEnum):
     OTHER_DEPOSIT = "other_deposit"
     OTHER_PAYMENT = "other_payment"
     BANK_TRANSFER = "bank_transfer"
+    PAYOUT = "payout"
 
 
 class SyncActivity(db.Model):

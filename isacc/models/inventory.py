@@ -122,6 +122,27 @@ class StockAdjustmentLine(db.Model):
     unit_cost: Mapped[Decimal] = mapped_column(Money, default=ZERO)
 
 
+class Payout(db.Model):
+    """iSeller paying out what its payment service (iSeller Pay) collected, net of its fees:
+    the money moves from the method's clearing account to the outlet's payout bank account,
+    so each bank deposit is one Accurate document (iseller-api.md f4, f8)."""
+
+    __tablename__ = "payout"
+    __table_args__ = (UniqueConstraint("store_id", "iseller_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"))
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"), index=True)
+    iseller_id: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[Decimal] = mapped_column(Money)  # what reached the bank
+    fees: Mapped[Decimal] = mapped_column(Money, default=ZERO)  # already booked per receipt
+    paid_out_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = created_at()
+
+    outlet = relationship("Outlet")
+
+
 class DepositDirection(enum.StrEnum):
     IN = "in"  # cash put into the register
     OUT = "out"  # cash taken out of it

@@ -56,6 +56,8 @@ class OutletMapping(db.Model):
     cash_drop_account_no: Mapped[str | None] = mapped_column(String(40))
     cash_top_up_account_no: Mapped[str | None] = mapped_column(String(40))
     cash_expense_account_no: Mapped[str | None] = mapped_column(String(40))
+    # The bank account iSeller pays the outlet's iSeller Pay takings out to.
+    payout_account_no: Mapped[str | None] = mapped_column(String(40))
     # Order-level charges: service charge income, the till's rounding (and Accurate's own
     # tax rounding), tips owed to the staff. Asked for only once an order has one.
     service_charge_account_no: Mapped[str | None] = mapped_column(String(40))

@@ -16,6 +16,7 @@ from isacc.models import (
     Deposit,
     DepositPurpose,
     Outlet,
+    Payout,
     SalesOrder,
     SalesPayment,
     StockAdjustment,
@@ -303,7 +304,10 @@ CASH_STEP = say("Choose the %(field)s in outlet %(outlet)s's mapping; the regist
                 "movements go by themselves after.")
 INVOICE_STEP = say("Choose the %(field)s in outlet %(outlet)s's mapping; its invoices go by "
                    "themselves after.")
-MAPPING_STEPS = (METHOD_STEP, FEE_STEP, CASH_STEP, INVOICE_STEP)
+PAYOUT_STEP = say("Choose the %(field)s in outlet %(outlet)s's mapping; its payouts go by "
+                  "themselves after.")
+MAPPING_STEPS = (METHOD_STEP, FEE_STEP, CASH_STEP, INVOICE_STEP, PAYOUT_STEP)
+PAYOUT_ACCOUNT = say("payout bank account")
 
 
 def waits_for_mapping(row) -> bool:
@@ -488,3 +492,24 @@ def deposit(store: Store, record: Deposit, number: str) -> dict:
     return {**common, "bankNo": register, "payee": outlet.name,
             "detailAccount": [{"accountNo": other, "amount": _amount(record.amount),
                                "expenseName": label}]}
+
+
+def payout(store: Store, record: Payout, number: str) -> dict:
+    """iSeller paying out a method's takings: a bank transfer from the method's account (its
+    clearing account) to the outlet's payout bank account, of what reached the bank. Its fees
+    were booked with each receipt, so the clearing account comes back to what is still due."""
+    problems = _Problems()
+    outlet = record.outlet
+    mapping = _mapping(outlet, problems, "branch_name")
+    problems.raise_any()
+    into = paid_into(outlet, mapping, record.method)
+    if not mapping.payout_account_no:
+        raise MappingNeeded(
+            say("Outlet %(outlet)s has no %(field)s in its mapping.", outlet=outlet.name,
+                field=PAYOUT_ACCOUNT),
+            PAYOUT_STEP.filled(field=PAYOUT_ACCOUNT, outlet=outlet.name))
+    return {"number": number, "transDate": _date(store, record.paid_out_at),
+            "branchName": mapping.branch_name,
+            "description": f"iSeller payout {record.iseller_id} of {record.method}",
+            "fromBankNo": into.account_no, "toBankNo": mapping.payout_account_no,
+            "fromBankAmount": _amount(record.amount)}

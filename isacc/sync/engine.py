@@ -278,6 +278,8 @@ def payload_for(store: Store, activity: SyncActivity, loaded: dict | None = None
         case ActivityKind.OTHER_DEPOSIT | ActivityKind.OTHER_PAYMENT | \
                 ActivityKind.BANK_TRANSFER:
             return documents.deposit(store, record, number)
+        case ActivityKind.PAYOUT:
+            return documents.payout(store, record, number)
     raise ValueError(f"no document for {activity.kind}")
 
 

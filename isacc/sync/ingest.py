@@ -17,6 +17,7 @@ from isacc.models import (
     DepositPurpose,
     InboundEvent,
     Outlet,
+    Payout,
     Product,
     ProductStock,
     RegisterShift,
@@ -358,8 +359,22 @@ def _deposit(store: Store, event: schemas.DepositEvent) -> Ingested:
     return _planned(store, deposit, plan.plan_deposit)
 
 
+def _payout(store: Store, event: schemas.PayoutEvent) -> Ingested:
+    data = event.payout
+    if _existing(store, Payout, data.id):
+        return Ingested(duplicate=True)
+    lookup = _Lookup(store)
+    outlet = lookup.find(Outlet, data.outlet_id, "payout.outlet_id", "outlet")
+    lookup.check()
+    payout = Payout(store_id=store.id, iseller_id=data.id, outlet_id=outlet.id,
+                    method=data.method, amount=data.amount, fees=data.fees,
+                    paid_out_at=data.paid_out_at)
+    return _planned(store, payout, plan.plan_payout)
+
+
 HANDLERS = {
     "outlet": _outlet, "products": _products, "customer": _customer, "shift_open": _shift,
     "shift_close": _shift, "sales_order": _sales_order, "transfer": _transfer,
     "stock_opname": _stock_opname, "stock_adjustment": _stock_adjustment, "deposit": _deposit,
+    "payout": _payout,
 }

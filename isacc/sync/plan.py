@@ -7,6 +7,7 @@ from isacc.models import (
     Customer,
     Deposit,
     DepositPurpose,
+    Payout,
     SalesOrder,
     Status,
     StockAdjustment,
@@ -124,3 +125,10 @@ def plan_deposit(store: Store, deposit: Deposit) -> list[SyncActivity]:
     return [_activity(store, kind, deposit, number=number, outlet_id=deposit.outlet_id,
                       source_at=deposit.deposited_at, source_number=number,
                       shift=deposit.shift)]
+
+
+def plan_payout(store: Store, payout: Payout) -> list[SyncActivity]:
+    number = f"PAYOUT-{payout.iseller_id}"
+    return [_activity(store, ActivityKind.PAYOUT, payout, number=number,
+                      outlet_id=payout.outlet_id, source_at=payout.paid_out_at,
+                      source_number=number)]

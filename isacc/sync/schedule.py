@@ -7,7 +7,7 @@ from isacc.models import ActivityKind, RegisterShift, ShiftStatus, Store, SyncMo
 
 SALES_KINDS = {ActivityKind.SALES_INVOICE, ActivityKind.SALES_RECEIPT,
                ActivityKind.OTHER_DEPOSIT, ActivityKind.OTHER_PAYMENT,
-               ActivityKind.BANK_TRANSFER}
+               ActivityKind.BANK_TRANSFER, ActivityKind.PAYOUT}
 TRANSFER_KINDS = {ActivityKind.TRANSFER_OUT, ActivityKind.TRANSFER_IN, ActivityKind.STOCK_OPNAME}
 
 

@@ -29,6 +29,7 @@ from isacc.models import (
     ActivityKind,
     Customer,
     Deposit,
+    Payout,
     SalesOrder,
     SalesPayment,
     Status,
@@ -55,6 +56,7 @@ MODULES = {
     ActivityKind.OTHER_DEPOSIT: "other-deposit",
     ActivityKind.OTHER_PAYMENT: "other-payment",
     ActivityKind.BANK_TRANSFER: "bank-transfer",
+    ActivityKind.PAYOUT: "bank-transfer",
 }
 
 Settle = Callable[[SyncActivity], None]
@@ -234,7 +236,7 @@ def reload(ids: list[int]) -> None:
 # The iSeller record behind each activity, by its source_kind.
 SOURCES = {"customer": Customer, "sales_order": SalesOrder, "sales_payment": SalesPayment,
            "transfer": Transfer, "stock_opname": StockOpname,
-           "stock_adjustment": StockAdjustment, "deposit": Deposit}
+           "stock_adjustment": StockAdjustment, "deposit": Deposit, "payout": Payout}
 
 
 def source(activity: SyncActivity, loaded: dict | None = None):

@@ -1,5 +1,6 @@
-"""sales tax and order charges: the store's tax mode and Accurate tax, each order's
-tax-inclusive prices, service charge, rounding and tip, and the accounts they go to
+"""sales tax, order charges and payouts: the store's tax mode and Accurate tax, each order's
+tax-inclusive prices, service charge, rounding and tip, the accounts they go to, and iSeller
+Pay's payouts
 
 Revision ID: 0014_sales_tax
 Revises: 0013_payment_methods
@@ -18,7 +19,8 @@ depends_on = None
 
 MONEY = sa.Numeric(precision=18, scale=2)
 CHARGES = ('service_charge', 'service_charge_tax', 'rounding', 'tip')
-ACCOUNTS = ('service_charge_account_no', 'rounding_account_no', 'tips_account_no')
+ACCOUNTS = ('service_charge_account_no', 'rounding_account_no', 'tips_account_no',
+            'payout_account_no')
 
 
 def upgrade():
@@ -38,9 +40,27 @@ def upgrade():
     with op.batch_alter_table('outlet_mapping') as batch:
         for name in ACCOUNTS:
             batch.add_column(sa.Column(name, sa.String(length=40), nullable=True))
+    op.create_table('payout',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('outlet_id', sa.Integer(), nullable=False),
+    sa.Column('iseller_id', sa.String(length=64), nullable=False),
+    sa.Column('method', sa.String(length=40), nullable=False),
+    sa.Column('amount', MONEY, nullable=False),
+    sa.Column('fees', MONEY, nullable=False),
+    sa.Column('paid_out_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['outlet_id'], ['outlet.id'], name=op.f('fk_payout_outlet_id_outlet')),
+    sa.ForeignKeyConstraint(['store_id'], ['store.id'], name=op.f('fk_payout_store_id_store')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payout')),
+    sa.UniqueConstraint('store_id', 'iseller_id', name=op.f('uq_payout_store_id_iseller_id'))
+    )
+    with op.batch_alter_table('payout') as batch:
+        batch.create_index(batch.f('ix_payout_outlet_id'), ['outlet_id'], unique=False)
 
 
 def downgrade():
+    op.drop_table('payout')
     with op.batch_alter_table('outlet_mapping') as batch:
         for name in ACCOUNTS:
             batch.drop_column(name)

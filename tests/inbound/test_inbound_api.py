@@ -324,7 +324,7 @@ def test_the_contract_is_served_as_openapi(client):
     document = client.get("/api/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
     assert {"/api/v1/sales-orders", "/api/v1/transfers", "/api/v1/shifts/close",
-            "/api/v1/deposits"} <= set(document["paths"])
+            "/api/v1/deposits", "/api/v1/payouts"} <= set(document["paths"])
     order_schema = document["components"]["schemas"]["OrderData"]
     assert {"number", "outlet_id", "ordered_at", "lines"} <= set(order_schema["required"])
     assert order_schema["properties"]["currency"]["default"] == "IDR"

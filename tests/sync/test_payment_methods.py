@@ -90,3 +90,36 @@ def test_a_fee_without_a_fee_account_waits_instead_of_booking_to_nothing(shop):
     waiting = shop.activity(paid)
     assert waiting.status == Status.PENDING and waiting.attempts == 0
     assert waiting.reason == "Outlet Kemang has no fee account for QRIS fees."
+
+
+def test_an_isellerpay_payout_moves_its_net_from_the_clearing_account_to_the_bank(shop):
+    # Two iSeller Pay sales, their MDR booked with each receipt; then the payout of the net.
+    for number in ("INV-7", "INV-8"):
+        shop.order(number, payments=[{"method": "isellerpay", "amount": 50000,
+                                      "mdr_fee": 350}])
+    [payout] = shop.send("payouts", payout={"id": "PY-1", "outlet_id": "OUT-1",
+                                            "amount": 99300, "fees": 700,
+                                            "paid_out_at": "2026-11-26T09:00:00+07:00"})
+    shop.drain()
+    waiting = shop.activity(payout)
+    assert waiting.status == Status.PENDING and waiting.attempts == 0
+    assert waiting.reason == "Outlet Kemang has no payout bank account in its mapping."
+    kemang = db.session.scalar(db.select(Outlet).where(Outlet.iseller_id == "OUT-1"))
+    kemang.mapping.payout_account_no = "1-10101"
+    db.session.commit()
+    waiting.due_at = waiting.created_at
+    db.session.commit()
+    shop.drain()
+    assert shop.activity(payout).status == Status.SUCCESS
+    sent = shop.accurate.detail("bank-transfer", number="PAYOUT-PY-1")
+    assert (sent["fromBankNo"], sent["toBankNo"], sent["fromBankAmount"], sent["transDate"]) \
+        == ("1-10103", "1-10101", 99300, "26/11/2026")
+
+
+def test_a_sale_partly_on_account_leaves_its_receivable_open_by_as_much(shop):
+    invoice, paid = shop.order("INV-9", payments=[{"method": "cash", "amount": 20000}],
+                               on_account=30000)
+    shop.drain()
+    assert shop.activity(invoice).status == shop.activity(paid).status == Status.SUCCESS
+    sent = shop.accurate.detail("sales-invoice", number="INV-9")
+    assert (sent["totalAmount"], sent["outstanding"]) == (50000, 30000)
