@@ -50,6 +50,13 @@ class Check:
         except ValueError:
             self.fail(f'Format tanggal "{value}" tidak valid, gunakan dd/MM/yyyy')
 
+    def cash_bank(self, field: str, label: str) -> None:
+        """The record's `field` names an account that exists and is a cash or bank one."""
+        no = self.required(field, label)
+        account = self.exists("glaccount", no, "Akun")
+        if account is not None and account.get("accountType") != "CASH_BANK":
+            self.fail(f'Akun "{no}" bukan akun Kas/Bank')
+
     def exists(self, module: str, key, label: str) -> dict | None:
         if key in (None, ""):
             return None
@@ -175,13 +182,16 @@ class Item(Module):
             c.warehouse(opening.get("warehouseName"))
 
     def carry(self, stored, edited):
-        edited["stock"] = stored.get("stock", {})  # an edit changes no opening balance
+        # An edit changes no opening balance: neither the stock nor what the books hold.
+        edited["stock"] = stored.get("stock", {})
+        edited["detailOpenBalance"] = stored.get("detailOpenBalance", [])
 
     def shape(self, db, record):
         record.setdefault("itemType", "INVENTORY")
         record.setdefault("unit1Name", "PCS")
         stock = {}
-        for opening in record.pop("detailOpenBalance", None) or []:
+        # Kept: the ledger books the opening stock at its unit cost, and costs the item by it.
+        for opening in record.get("detailOpenBalance") or []:
             name = opening.get("warehouseName") or DEFAULT_WAREHOUSE
             stock[name] = stock.get(name, 0) + float(opening["quantity"])
         record["stock"] = stock
@@ -444,7 +454,7 @@ class ItemAdjustment(Module):
             c.warehouse(line.get("warehouseName"))
 
     def shape(self, db, record):
-        record.setdefault("adjustmentAccountNo", "6-60301")  # [G] Preferensi's default
+        record.setdefault("adjustmentAccountNo", settings.LEDGER_ACCOUNTS["ADJUSTMENT"])
         return record
 
     def apply(self, db, record, sign=1):
@@ -471,6 +481,26 @@ class CashMovement(Module):
             c.exists("glaccount", c.required("accountNo", "Akun", line), "Akun")
             c.positive(line.get("amount"), "Nilai")
             c.required("expenseName", "Keterangan", line)
+
+
+class BankTransfer(Module):
+    """Money moved from one of the shop's cash or bank accounts to another; what a bank
+    charges for it (detailBankTransfer) goes to the charge's account."""
+
+    prefix, transactional = "BT", True
+
+    def check(self, c: Check) -> None:
+        super().check(c)
+        c.cash_bank("fromBankNo", "Kas/Bank asal")
+        c.cash_bank("toBankNo", "Kas/Bank tujuan")
+        if c.record.get("fromBankNo") and c.record.get("fromBankNo") == c.record.get("toBankNo"):
+            c.fail("Kas/Bank asal dan tujuan tidak boleh sama")
+        c.positive(c.record.get("fromBankAmount"), "Nilai transfer")
+        for charge in c.record.get("detailBankTransfer") or []:
+            c.exists("glaccount", c.required("accountNo", "Akun biaya", charge), "Akun")
+            c.positive(charge.get("amount"), "Nilai biaya")
+            c.required("bankChargeType", "Jenis biaya", charge)
+            c.required("expenseName", "Keterangan", charge)
 
 
 class Vendor(Module):
@@ -534,6 +564,7 @@ MODULES: dict[str, Module] = {m.name: m for m in [
     SalesReceipt("sales-receipt"), SalesReturn("sales-return"),
     ItemTransfer("item-transfer"), ItemAdjustment("item-adjustment"),
     CashMovement("other-deposit", "OD"), CashMovement("other-payment", "OP"),
+    BankTransfer("bank-transfer"),
     Vendor("vendor"), Purchase("purchase-order", "PO", adds_stock=False),
     Purchase("receive-item", "RI", adds_stock=True),
     Purchase("purchase-invoice", "PI", adds_stock=True),
