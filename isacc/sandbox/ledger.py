@@ -11,7 +11,7 @@ above it).
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from isacc.sandbox import settings, tax
 from isacc.sandbox.modules import received_with
@@ -24,8 +24,8 @@ CREDIT_NORMAL = {"ACCOUNT_PAYABLE", "OTHER_CURRENT_LIABILITY", "LONG_TERM_LIABIL
                  "REVENUE", "OTHER_INCOME", "ACCUMULATED_DEPRECIATION"}
 PROFIT_AND_LOSS = {"REVENUE", "COGS", "COST_OF_GOOD_SOLD", "EXPENSE", "OTHER_INCOME",
                    "OTHER_EXPENSE"}
-# Share of an amount split over lines: Accurate keeps 6 decimals.
-SHARE_STEP = Decimal("0.000001")
+# Accurate keeps amounts to 6 decimals: an amount the sandbox divides is rounded there.
+STEP = Decimal("0.000001")
 
 
 def money(value) -> Decimal:
@@ -84,6 +84,10 @@ class Books:
                     ZERO)
         return value / quantity
 
+    def value(self, quantity, item: dict) -> Decimal:
+        """`quantity` of the item at its cost, to Accurate's 6 decimals."""
+        return (money(quantity) * self.cost(item)).quantize(STEP, ROUND_HALF_UP)
+
 
 class Posting:
     """One document's lines: `post(account, amount)` debits a positive amount and credits a
@@ -109,7 +113,7 @@ def _split(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
     total = sum(weights, ZERO)
     if not total:
         return [ZERO] * (len(weights) - 1) + [amount]
-    shares = [(amount * w / total).quantize(SHARE_STEP) for w in weights[:-1]]
+    shares = [(amount * w / total).quantize(STEP) for w in weights[:-1]]
     return [*shares, amount - sum(shares, ZERO)]
 
 
@@ -143,7 +147,7 @@ def _sale(books: Books, p: Posting, sign: int) -> None:
             account = item.get("salesRetGlAccountNo") or account
         p.post(account, -sign * amount)
         if item.get("itemType", "INVENTORY") == "INVENTORY":
-            cost = money(line.get("quantity")) * books.cost(item)
+            cost = books.value(line.get("quantity"), item)
             p.post(books.account(item, "cogsGlAccountNo", "COGS"), sign * cost)
             p.post(books.account(item, "inventoryGlAccountNo", "INVENTORY"), -sign * cost)
     for charged in record.get("detailTax") or []:
@@ -205,7 +209,7 @@ def _adjustment(books, p):
         if line.get("itemAdjustmentType") == "ADJUSTMENT_IN":
             value = quantity * money(line.get("unitCost"))
         else:
-            value = -quantity * books.cost(item)
+            value = -books.value(quantity, item)
         p.post(inventory, value)
         p.post(adjustment, -value)
 

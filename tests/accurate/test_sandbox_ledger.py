@@ -87,6 +87,8 @@ def shop(person):
 
 def test_items_opening_stock_is_booked_at_its_unit_cost(shop, sandbox):
     assert books(sandbox) == plus(OPENING, OPENING)
+    page = requests.get(f"{sandbox.url}/sandbox/db/101", timeout=10).text
+    assert "<td>1-10401</td><td>Persediaan Barang</td><td>100000</td>" in page
 
 
 def test_an_invoice_paid_by_two_receipts_leaves_nothing_receivable(shop, sandbox):
@@ -107,6 +109,19 @@ def test_an_invoice_paid_by_two_receipts_leaves_nothing_receivable(shop, sandbox
     assert books(sandbox) == plus(OPENING, OPENING, sold, {
         "1-10001": 20000, "1-10103": 11000, "6-60201": 470})
     assert shop.detail("sales-invoice", number=saved["number"])["outstanding"] == 0
+
+
+def test_the_cost_of_goods_is_the_average_opening_cost_to_six_decimals(person, sandbox):
+    person.save("item", {"no": "G-1", "name": "Gula", "itemType": "INVENTORY",
+                         "detailOpenBalance": [
+                             {"quantity": 1, "unitCost": 1000, "warehouseName": "Gudang Kemang",
+                              "asOf": DAY},
+                             {"quantity": 2, "unitCost": 2000, "warehouseName": "Gudang Dago",
+                              "asOf": DAY}]})
+    person.save("sales-invoice", sale([("G-1", 1, 3000)]))
+    cost = Decimal("1666.666667")  # 5,000 / 3
+    assert books(sandbox) == {"1-10401": 5000 - cost, "3-30100": -5000, "5-50000": cost,
+                              "1-10200": 3000, "4-40000": -3000}
 
 
 def test_tax_inside_the_prices_comes_off_the_revenue(shop, sandbox):
@@ -263,7 +278,8 @@ def test_get_balance_counts_only_what_is_dated_up_to_its_day(shop, sandbox):
     for params, message in ((
             {"no": "9-99999"}, 'Akun "9-99999" tidak ditemukan'),
             ({"no": "1-10200", "asOfDate": "2026-12-05"},
-             'Format tanggal "2026-12-05" tidak valid, gunakan dd/MM/yyyy')):
+             'Format tanggal "2026-12-05" tidak valid, gunakan dd/MM/yyyy'),
+            ({"no": "1-10200", "per": DAY}, "Parameter per tidak dikenal")):
         with pytest.raises(FinalError) as refused:
             balance(**params)
         assert refused.value.messages == [message]
