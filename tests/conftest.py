@@ -277,6 +277,20 @@ class SandboxServer:
     def violations(self, database_id: int = 101) -> int:
         return self.admin("stats").get(str(database_id), {}).get("violations", 0)
 
+    def trial_balance(self, database_id: int = 101, as_of=None) -> dict:
+        """The sandbox's books up to `as_of` (a date; every date when None): account no ->
+        balance, debit minus credit, in rupiah."""
+        from decimal import Decimal
+
+        import requests
+
+        params = {"database": database_id, **({"asOf": as_of.isoformat()} if as_of else {})}
+        answer = requests.get(f"{self.url}/sandbox/admin/trial-balance", params=params,
+                              timeout=10)
+        answer.raise_for_status()
+        books = answer.json(parse_float=Decimal, parse_int=Decimal)
+        return {no: row["balance"] for no, row in books["accounts"].items()}
+
     def stop(self):
         self.server.shutdown()
         self.server.server_close()

@@ -2,11 +2,12 @@
 database listing the documents that arrived."""
 
 import time
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from isacc.sandbox import importer
+from isacc.sandbox import importer, ledger
 from isacc.sandbox.common import sandbox
 from isacc.sandbox.modules import MODULES, save
 
@@ -79,7 +80,30 @@ def documents(database_id: int):
     if database is None:
         return render_template("sandbox_error.html", message="Database tidak ditemukan"), 404
     shown = {name: list(reversed(database.all(name)))[:200] for name in MODULES}
-    return render_template("sandbox_documents.html", database=database, shown=shown)
+    return render_template("sandbox_documents.html", database=database, shown=shown,
+                           books=ledger.trial_balance(database))
+
+
+@bp.route("/admin/trial-balance")
+def trial_balance():
+    """The books of `database` (101 unless given) up to `asOf` (YYYY-MM-DD, included; every
+    date when not given): per account with lines, its name, debit, credit and balance
+    (debit minus credit, whatever the account's type), with the debit and credit totals."""
+    database = sandbox().databases.get(request.args.get("database", 101, type=int))
+    if database is None:
+        return jsonify({"error": "no such database"}), 404
+    as_of = None
+    if request.args.get("asOf"):
+        try:
+            as_of = date.fromisoformat(request.args["asOf"])
+        except ValueError:
+            return jsonify({"error": "asOf must be a date, YYYY-MM-DD"}), 400
+    books = ledger.trial_balance(database, as_of)
+    return jsonify({
+        "accounts": {no: {**row, **{field: ledger.number(row[field])
+                                    for field in ("debit", "credit", "balance")}}
+                     for no, row in books["accounts"].items()},
+        "debit": ledger.number(books["debit"]), "credit": ledger.number(books["credit"])})
 
 
 @bp.route("/admin/webhook", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ import time
 
 from flask import Blueprint, current_app, request
 
-from isacc.sandbox import listing, modules, schema
+from isacc.sandbox import ledger, listing, modules, schema
 from isacc.sandbox.common import (
     bearer_token,
     envelope,
@@ -133,12 +133,69 @@ def _handle(database, module, action, params):
         if answer["s"]:
             sandbox().webhooks.notice(database.id, module.name, answer.pop("r"), "DELETE")
         return envelope(answer)
-    if action == "get-stock" and module.name == "item":
-        found = database.by_number("item", params.get("no"))
-        if found is None:
-            return failure(f'Barang "{params.get("no")}" tidak ditemukan')
-        return envelope({"s": True, "d": {"availableStock": sum(found["stock"].values())}})
+    query = QUERIES.get((module.name, action))
+    if query is not None:
+        return query(database, params)
     return envelope({"s": False, "d": ["URL API tidak tepat"]}, 404)
+
+
+def _stock(database, params):
+    found = database.by_number("item", params.get("no"))
+    if found is None:
+        return failure(f'Barang "{params.get("no")}" tidak ditemukan')
+    return envelope({"s": True, "d": {"availableStock": sum(found["stock"].values())}})
+
+
+def _dates(params, *names):
+    """The named dd/MM/yyyy parameters as dates (None when not given), and what is wrong."""
+    found, problems = {}, []
+    for name in names:
+        value = params.get(name)
+        found[name] = ledger.day(value) if value not in (None, "") else None
+        if value not in (None, "") and found[name] is None:
+            problems.append(f'Format tanggal "{value}" tidak valid, gunakan dd/MM/yyyy')
+    return found, problems
+
+
+def _balance(database, params):
+    """An account's balance up to `asOfDate` (or `toDate`), or its movement from `fromDate`;
+    every date when none is given."""
+    dates, problems = _dates(params, "asOfDate", "fromDate", "toDate")
+    if params.get("id"):
+        account = database.get("glaccount", params["id"])
+        key = params["id"]
+    else:
+        key = params.get("no")
+        account = database.by_number("glaccount", key) if key else None
+        if not key:
+            problems.append("No. Akun harus diisi")
+    if key and account is None:
+        problems.append(f'Akun "{key}" tidak ditemukan')
+    if problems:
+        return failure(problems)
+    amount = ledger.balance(database, account, dates["fromDate"],
+                            dates["asOfDate"] or dates["toDate"])
+    return envelope({"s": True, "d": ledger.number(amount)})
+
+
+def _profit_and_loss(database, params):
+    dates, problems = _dates(params, "fromDate", "toDate")
+    problems += [f"{label} harus diisi" for name, label in (("fromDate", "Dari Tanggal"),
+                                                            ("toDate", "S/d Tanggal"))
+                 if params.get(name) in (None, "")]
+    if problems:
+        return failure(problems)
+    rows = ledger.profit_and_loss(database, dates["fromDate"], dates["toDate"])
+    return envelope({"s": True, "d": [{**row, "amount": ledger.number(row["amount"])}
+                                      for row in rows]})
+
+
+# Calls that read rather than save: (module, action) -> what answers them.
+QUERIES = {
+    ("item", "get-stock"): _stock,
+    ("glaccount", "get-balance"): _balance,
+    ("glaccount", "get-pl-account-amount"): _profit_and_loss,
+}
 
 
 def _bulk_save(database, module, params):

@@ -70,6 +70,7 @@ SEED_ACCOUNTS = [
     ("2-20502", "PB1 Terutang", "OTHER_CURRENT_LIABILITY"),
     ("4-40200", "Pendapatan Service Charge", "REVENUE"),
     ("7-70100", "Pembulatan", "OTHER_INCOME"),
+    ("3-30100", "Ekuitas Saldo Awal", "EQUITY"),
 ]
 # The taxes a database starts with (tax/list.do): (taxType, description, rate, sales account,
 # purchase account). [G] Accurate has no taxType for PB1, the regional restaurant tax: shops
@@ -104,8 +105,8 @@ SEED_VENDORS = [("V-001", "PT Kopi Sumber Makmur"), ("V-002", "CV Roti Jaya")]
 # document: <entity>Id and <entity><label>, the record's field that <label> shows).
 # [C] the event types and `databaseId`; [S] WHSIM's ITEM and CUSTOMER entries (itemId, itemNo,
 # customerId, customerNo, action); [G] the other entries by analogy, and that the body is an
-# array of envelopes (WHSIM's samples are). Vendors, branches, taxes and cash in or out have
-# no event type in Accurate's list.
+# array of envelopes (WHSIM's samples are). Vendors, branches, taxes, cash in or out and bank
+# transfers have no event type in Accurate's list.
 WEBHOOK_EVENTS = {
     "item": ("ITEM", "item", "No", "no"),
     "customer": ("CUSTOMER", "customer", "No", "customerNo"),
@@ -120,3 +121,44 @@ WEBHOOK_EVENTS = {
     "receive-item": ("RECEIVE_ITEM", "receiveItem", "No", "number"),
     "purchase-invoice": ("PURCHASE_INVOICE", "purchaseInvoice", "No", "number"),
 }
+
+# The books (ledger.py): the accounts a document posts to when neither it nor its item names
+# one. [G] all of them: Accurate takes them from the database's Preferensi, and first from the
+# item's own salesGlAccountNo, salesRetGlAccountNo (returns; else the sales account),
+# inventoryGlAccountNo and cogsGlAccountNo, which the sandbox honours too.
+LEDGER_ACCOUNTS = {
+    "RECEIVABLE": "1-10200",
+    "PAYABLE": "2-20100",
+    "SALES": "4-40000",
+    # An invoice's cash discount (cashDiscount or cashDiscPercent) is debited here.
+    "SALES_DISCOUNT": "4-40100",
+    # A tax whose record names no sales account (the seeded ones do).
+    "SALES_TAX": "2-20501",
+    "INVENTORY": "1-10401",
+    "COGS": "5-50000",
+    # An item adjustment that names no adjustmentAccountNo.
+    "ADJUSTMENT": "6-60301",
+    # The other side of items' opening stock.
+    "OPENING_BALANCE": "3-30100",
+}
+# How the sandbox posts, where Accurate's postings are not confirmed:
+# [G] An item's cost is the average unit cost of its opening balances (detailOpenBalance,
+#     weighted by quantity), 0 without one. Accurate keeps a moving average over purchases
+#     too; the sandbox does not, so cost of goods sold and adjustments out are at the opening
+#     cost. Opening balances post Dr inventory / Cr OPENING_BALANCE on their `asOf` day.
+# [G] Cost of goods sold: an invoice of INVENTORY items posts Dr COGS / Cr inventory at
+#     quantity x cost; a return posts the reverse.
+# [G] Tax inside the prices (inclusiveTax) comes off the revenue of the lines that pay it, in
+#     proportion to their amounts; the cash discount is debited whole, tax included.
+# [G] A return posts the invoice's lines reversed, against the receivable for its whole
+#     total (what exceeds the invoice's owing is the customer's credit there).
+# [G] A bank charge (detailBankTransfer) is debited to its account and credited to the bank
+#     that charges it: SOURCE_BANK the fromBankNo, DESTINATION_BANK the toBankNo.
+# [G] Purchases: a receipt of goods and a purchase invoice post Dr inventory / Cr PAYABLE at
+#     their lines' amounts (after line discounts, without tax); an invoice's line for goods
+#     already received (its receiveItemNumber) posts nothing more, a purchase order nothing.
+# [G] glaccount/get-balance.do answers {"s": true, "d": <balance>}, the balance in the sign
+#     Accurate shows it (credit minus debit for liabilities, equity and income accounts);
+#     get-pl-account-amount.do answers a row per income and expense account,
+#     {accountNo, accountName, accountType, amount, lvl, isParent, parentNo} [S: the fields
+#     two public clients read].
