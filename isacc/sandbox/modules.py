@@ -447,8 +447,6 @@ class ItemAdjustment(Module):
     def check(self, c: Check) -> None:
         super().check(c)
         c.exists("glaccount", c.record.get("adjustmentAccountNo"), "Akun")
-        if c.record.get("tax1Name"):
-            c.exists("tax", c.record["tax1Name"], "Pajak")
         lines = c.lines("detailItem", "Rincian barang")
         c.items(lines)
         for line in lines:
