@@ -2,12 +2,12 @@
 it counts (a sale, a transfer either way, an adjustment, an earlier count of one of them),
 until they are in Accurate. A movement of other items never holds a count back.
 
-A count sent before such a movement is in Accurate is still right in the end, as it sends the
-counted differences; until then Accurate is off the count by what the movement moves. When
-that movement has failed, the owner may choose that (`send_anyway`): the choice is kept on
-each failed row the count went past, keyed by the count's row, and lasts while that row
-stays failed (a refresh rewrites its wording, and a count still waiting then waits for it
-again, which is what the owner wants once it can go)."""
+Waiting keeps Accurate's stock at the count from the moment the count is in: a count sends
+the counted differences, so one sent before such a movement is right only once that movement
+is in too, and off the count by what it moves until then. When that movement has failed, the
+owner may accept this (`send_anyway`): the choice is kept on each failed row the count went
+past, keyed by the count's row, and lasts while that row stays failed (a refresh rewrites its
+wording, and a count still waiting then waits for it again, as it can now go first)."""
 
 from datetime import datetime
 
@@ -28,6 +28,8 @@ from isacc.models import (
 # The lines of each stock movement's source (by the activity's source_kind): the column that
 # names the source, and the SKU. Both ends of a transfer read the transfer's lines; each end
 # sits in the lane of the outlet whose stock it moves (a transfer in, in the receiving one's).
+# A transfer in to a warehouse that is no outlet sits in the sender's lane and is waited for
+# there too, though it moves nothing there: it follows its transfer out, waited for anyway.
 MOVE_LINES = {
     "sales_order": (SalesOrderLine.order_id, SalesOrderLine.sku),
     "transfer": (TransferLine.transfer_id, TransferLine.sku),
