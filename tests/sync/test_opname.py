@@ -3,6 +3,7 @@ one, the owner may send the count anyway. Through the sandbox, and the web app f
 
 import re
 
+import pytest
 from sqlalchemy import event as sql_events
 from sqlalchemy.engine import Engine
 
@@ -52,6 +53,43 @@ def test_a_count_goes_past_a_failed_invoice_of_other_items(shop):
     assert opname.status == Status.SUCCESS and opname.waits_for_id is None
     # Nothing of the failed sale touched K-1: Accurate has exactly what was counted.
     assert stock(shop, "K-1") == 99990
+
+
+# An earlier movement at Kemang of K-1 and of an item Accurate lacks (so it fails, or waits for
+# what failed), as iSeller sends each kind; returns the Kemang row of it.
+MOVEMENTS = {
+    "transfer_in": lambda shop: shop.send("transfers", transfer={
+        "id": "t-in", "number": "TR-IN", "from_outlet_id": "OUT-2", "to_outlet_id": "OUT-1",
+        "sent_at": T0, "lines": [{"sku": "K-1", "quantity": 3}, {"sku": "NEW-T", "quantity": 1}]
+    })[1],
+    "transfer_out": lambda shop: shop.send("transfers", transfer={
+        "id": "t-out", "number": "TR-OUT", "from_outlet_id": "OUT-1", "to_outlet_id": "OUT-2",
+        "sent_at": T0, "lines": [{"sku": "K-1", "quantity": 3}, {"sku": "NEW-U", "quantity": 1}]
+    })[0],
+    "stock_adjustment": lambda shop: shop.send("stock-adjustments", stock_adjustment={
+        "id": "a-1", "number": "ADJ-1", "outlet_id": "OUT-1", "adjusted_at": T0,
+        "lines": [{"sku": "K-1", "quantity_change": -1}, {"sku": "NEW-A", "quantity_change": 2}]
+    })[0],
+    "stock_opname": lambda shop: shop.send("stock-opnames", stock_opname={
+        "id": "s-early", "number": "SO-E", "outlet_id": "OUT-1",
+        "counted_at": "2026-11-24T12:00:00+07:00",
+        "lines": [{"sku": "K-1", "system_quantity": 5, "counted_quantity": 4},
+                  {"sku": "NEW-O", "system_quantity": 1, "counted_quantity": 2}]})[0],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(MOVEMENTS))
+def test_every_kind_of_movement_holds_back_only_counts_of_its_items(shop, kind):
+    movement_id = MOVEMENTS[kind](shop)
+    kopi_id = count(shop, "SO-K", [("K-1", 100000, 99990)])
+    rice_id = count(shop, "SO-R", [("R-1", 100000, 99990)])
+    shop.drain()
+    movement = shop.activity(movement_id)
+    assert movement.kind == kind and movement.status != Status.SUCCESS
+    kopi = shop.activity(kopi_id)
+    assert kopi.status == Status.PENDING and kopi.waits_for_id == movement_id
+    assert shop.activity(rice_id).status == Status.SUCCESS
+    assert stock(shop, "R-1") == 99990
 
 
 def test_a_count_waits_for_a_pending_invoice_of_its_item_and_says_which(shop, client):
