@@ -19,7 +19,7 @@ from datetime import timedelta
 from functools import partial
 
 from flask import current_app
-from sqlalchemy import and_, or_, update
+from sqlalchemy import or_, update
 from sqlalchemy.orm import aliased, selectinload
 
 from isacc.accurate.connection import client_for
@@ -39,14 +39,10 @@ from isacc.models import (
 )
 from isacc.models.base import utcnow
 from isacc.reasons import Said, say, told
-from isacc.sync import documents, send
+from isacc.sync import documents, opname, send
 from isacc.sync.lease import Lease
+from isacc.sync.opname import STOCK_MOVES
 from isacc.sync.send import SOURCES, source
-
-# What moves an outlet's stock: a stock opname waits for every earlier one to be in Accurate,
-# and none of them overtakes an earlier one of another kind (stock may not go negative).
-STOCK_MOVES = {ActivityKind.SALES_INVOICE, ActivityKind.TRANSFER_OUT, ActivityKind.TRANSFER_IN,
-               ActivityKind.STOCK_ADJUSTMENT, ActivityKind.STOCK_OPNAME}
 
 _names: dict[int, str] = {}
 
@@ -109,6 +105,8 @@ def next_batch(ready: list[SyncActivity]) -> list[SyncActivity]:
     for activity in ready:
         if activity.kind == kind:
             batch.append(activity)
+        # None of the stock movements overtakes an earlier one of another kind (stock may not
+        # go negative); a stock opname also waits for those of its items (isacc.sync.opname).
         elif kind in STOCK_MOVES and activity.kind in STOCK_MOVES:
             break
     return batch
@@ -124,6 +122,7 @@ def run_lane(store_id: int, outlet_id: int | None, worker: str | None = None,
     store = db.session.get(Store, store_id)
     woken: set = set()
     client = None
+    opname.look_again(store_id, outlet_id)
     while keep_going():
         # Before every batch: an outlet deactivated while its lane runs stops at the next one.
         if outlet_id is not None and hold_inactive(store_id, outlet_id):
@@ -131,7 +130,7 @@ def run_lane(store_id: int, outlet_id: int | None, worker: str | None = None,
         now = utcnow()
         ready = db.session.scalars(ready_query(store_id, outlet_id, now)
                                    .limit(current_app.config["SYNC_BATCH"])).all()
-        ready = [a for a in ready if not _blocked_opname(a)]
+        ready = [a for a in ready if not opname.waits(a)]
         if not ready:
             break
         batch = claim([a.id for a in next_batch(ready)], worker, now)
@@ -187,26 +186,6 @@ def hold_inactive(store_id: int, outlet_id: int) -> bool:
         .execution_options(synchronize_session=False))
     db.session.commit()
     return True
-
-
-def _blocked_opname(activity: SyncActivity) -> bool:
-    """A stock opname waits while an earlier stock movement of its outlet is not in Accurate;
-    the row says which."""
-    if activity.kind != ActivityKind.STOCK_OPNAME:
-        return False
-    earlier = db.session.scalar(
-        db.select(SyncActivity).where(
-            SyncActivity.store_id == activity.store_id,
-            SyncActivity.outlet_id == activity.outlet_id,
-            SyncActivity.kind.in_(STOCK_MOVES), SyncActivity.status != Status.SUCCESS,
-            or_(SyncActivity.source_at < activity.source_at,
-                and_(SyncActivity.source_at == activity.source_at,
-                     SyncActivity.id < activity.id)),
-        ).order_by(SyncActivity.source_at, SyncActivity.id).limit(1))
-    if earlier is not None and activity.waits_for_id != earlier.id:
-        activity.waits_for_id = earlier.id
-        db.session.commit()
-    return earlier is not None
 
 
 def _lanes_waiting_on(ids: list[int]) -> set:

@@ -22,6 +22,7 @@ from isacc.i18n import kind_label
 from isacc.models import ActivityKind, Outlet, Status, SyncActivity, WebhookLog
 from isacc.models.base import utcnow
 from isacc.sync.lanes import wake
+from isacc.sync.opname import send_anyway
 from isacc.sync.refresh import progress, refresh
 from isacc.sync.waiting import waiting
 from isacc.web.live import read_table, unchanged
@@ -54,7 +55,8 @@ def index(store_id):
     if unchanged(rows):
         return "", 204
     return page("activity.html", "partials/activity_rows.html", page_=rows, live=live,
-                filters=filters, statuses=list(Status), kinds=sorted(KINDS), outlets=_outlets())
+                filters=filters, statuses=list(Status), kinds=sorted(KINDS), outlets=_outlets(),
+                may_send_anyway=_may_send_anyway())
 
 
 def _failed_matching(model, filters: Filters) -> list[int]:
@@ -78,6 +80,12 @@ def _chosen_rows(model, field: str, filters: Filters) -> list[int]:
 def _can_refresh() -> bool:
     """Whether a row's page offers Refresh: asked of the rule, not assumed from the view's."""
     return current_user.role in ALLOWED_ROLES[Rule.STORE_REFRESH]
+
+
+def _may_send_anyway() -> bool:
+    """Whether a count waiting for a failed movement offers "Send the count anyway": the
+    owner's call, as it leaves Accurate's stock off the count for a while."""
+    return current_user.role in ALLOWED_ROLES[Rule.STORE_MANAGE]
 
 
 def _back_to_row(ids: list[int]) -> bool:
@@ -137,7 +145,32 @@ def refresh_progress(store_id):
 def show(store_id, activity_id):
     activity = in_store(SyncActivity, activity_id)
     return page("activity_detail.html", activity=activity, wait=_waiting_of(activity),
-                can_refresh=_can_refresh())
+                can_refresh=_can_refresh(), may_send_anyway=_may_send_anyway())
+
+
+@bp.route("/activity/<int:activity_id>/send-anyway", methods=["POST"])
+@allow(Rule.STORE_MANAGE)
+def send_count_anyway(store_id, activity_id):
+    """The owner sends a stock opname without waiting for the failed movements of its items.
+    htmx from the table gets a message in the refresh box (and the table redraws); a post
+    from the row's own page (`back=row`) goes back to it."""
+    activity = in_store(SyncActivity, activity_id)
+    sent = send_anyway(activity, utcnow())
+    db.session.commit()
+    if sent:
+        wake({(activity.store_id, activity.outlet_id)})
+        message = _("Stock opname %(number)s goes without waiting for the failed documents.",
+                    number=activity.source_number)
+    else:
+        message = _("Nothing to do: stock opname %(number)s is not waiting for a failed "
+                    "document any more.", number=activity.source_number)
+    if is_htmx() and request.form.get("back") != "row":
+        answer = make_response(render_template("partials/refresh_progress.html", batch=None,
+                                               message=message, ok=sent))
+        answer.headers["HX-Trigger"] = CHANGED
+        return answer
+    flash(message, "info" if sent else "error")
+    return go(url_for("activity.show", store_id=store_id, activity_id=activity_id))
 
 
 @bp.route("/activity/<int:activity_id>/reason")

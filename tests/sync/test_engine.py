@@ -81,8 +81,9 @@ def test_a_failed_invoice_does_not_hold_back_an_unrelated_transfer(shop):
     assert shop.activity(in_id).status == Status.SUCCESS
 
 
-def test_a_stock_opname_waits_for_an_earlier_failed_movement_of_its_outlet(shop):
-    [invoice_id, _] = shop.order("INV-4", lines=(("GONE-2", 1, 1000),))
+def test_a_stock_opname_waits_for_an_earlier_failed_movement_of_its_items(shop):
+    # The sale failed for GONE-2, but it also sold K-1, which the opname counts.
+    [invoice_id, _] = shop.order("INV-4", lines=(("GONE-2", 1, 1000), ("K-1", 1, 1000)))
     [opname_id] = shop.send("stock-opnames", stock_opname={
         "id": "s1", "number": "SO-1", "outlet_id": "OUT-1",
         "counted_at": "2026-11-24T20:00:00+07:00",
