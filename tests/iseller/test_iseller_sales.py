@@ -15,7 +15,7 @@ from flask import current_app
 from isacc.extensions import db
 from isacc.iseller import notices
 from isacc.models import IsellerNotice, SalesOrder, Status, Store
-from isacc.sandbox.settings import SEED_CASH_ACCOUNT, SEED_MAPPING
+from isacc.sandbox.settings import SEED_CASH_ACCOUNT, SEED_PAYMENT_ACCOUNTS
 from tests.conftest import csrf_from
 from tests.iseller.shops import WAREHOUSES, Till, connect_to_both, patiently
 from tests.sync.conftest import Shop
@@ -88,11 +88,12 @@ def test_an_iseller_pay_sale_books_its_fee_to_the_mdr_account(shop, iseller):
     bring_in(shop)
     receipt = shop.accurate.detail("sales-receipt",
                                    number=f"{order['order_reference'].lstrip('#')}-1")
-    assert receipt["bankNo"] == SEED_MAPPING["isellerpay_account_no"]
+    clearing, _, fee_account = SEED_PAYMENT_ACCOUNTS["isellerpay"]
+    assert receipt["bankNo"] == clearing
     assert Decimal(str(receipt["chequeAmount"])) == Decimal(200000) - fee
     [cut] = receipt["detailInvoice"][0]["detailDiscount"]
     assert (cut["accountNo"], Decimal(str(cut["amount"]))) == (
-        SEED_MAPPING["mdr_account_no"], fee)
+        fee_account, fee)
 
 
 def test_with_webhooks_off_the_catch_up_still_brings_every_sale(shop, iseller, app):
