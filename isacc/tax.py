@@ -34,10 +34,8 @@ class AccurateTax:
 def accurate_taxes(store: Store) -> list[AccurateTax]:
     """The database's taxes: tax/list.do answers ids only (its spec takes no `fields`), so
     each one's description, rate and account come from detail.do."""
-    client = client_for(store)
     found = []
-    for row in client.list("tax", fields=None):
-        detail = client.detail("tax", id=row["id"])
+    for detail in client_for(store).details("tax"):
         try:
             rate = Decimal(str(detail.get("rate")))
         except InvalidOperation:

@@ -181,20 +181,25 @@ class AccurateClient:
         return self.call(module, "detail", params=key).get("d") or {}
 
     def names(self, module: str, *, sleep: Callable[[float], None] = time.sleep) -> list[str]:
-        """The names of every branch or warehouse: their lists take no `fields` in
-        Accurate's spec, so each one's name comes from detail.do. A 429 between those calls
-        waits what Accurate asked and tries again, a few times."""
-        names = []
+        """The names of every branch or warehouse (see `details`)."""
+        return [found["name"] for found in self.details(module, sleep=sleep)]
+
+    def details(self, module: str, *,
+                sleep: Callable[[float], None] = time.sleep) -> list[dict]:
+        """Every record of a module whose list takes no `fields` in Accurate's spec (branch,
+        warehouse, tax), each read from detail.do. A 429 between those calls waits what
+        Accurate asked and tries again, a few times."""
+        found = []
         for row in self.list(module, fields=None):
             for attempt in range(4):
                 try:
-                    names.append(self.detail(module, id=row["id"])["name"])
+                    found.append(self.detail(module, id=row["id"]))
                     break
                 except RetryableError as error:
                     if error.status != 429 or attempt == 3:
                         raise
                     sleep(backoff(attempt, error.retry_after))
-        return names
+        return found
 
     def find_by_number(self, module: str, number: str, fields: str = "id") -> dict | None:
         """The document with this number, or None: how a retry learns whether an earlier
