@@ -72,9 +72,9 @@ def choices(store: Store, refresh: bool = False) -> Choices:
         try:
             kept = get_redis().get(key)
         except redis.RedisError:
-            # Without Redis (`make run` without it, or Redis down) Accurate is read anew: a
-            # copy kept in this process would be stale in the others, which is what
-            # refused a warehouse the owner had just added through another process.
+            # Without Redis (down, or one process running without it) Accurate is read
+            # anew: a copy kept in this process would go stale beside the others, which is
+            # what refused a warehouse the owner had just added through another process.
             kept = None
         if kept:
             return Choices(**json.loads(kept))
