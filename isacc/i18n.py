@@ -9,7 +9,7 @@ from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from isacc.reasons import shown
+from isacc.reasons import shown_html
 
 LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
 COOKIE = "isacc_lang"
@@ -54,4 +54,4 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, LANGUAGES=LANGUAGES)
     app.jinja_env.filters["kind_label"] = kind_label
     # A row's reason, next step or last error in the reader's language (isacc.reasons).
-    app.jinja_env.filters["said"] = shown
+    app.jinja_env.filters["said"] = shown_html

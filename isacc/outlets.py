@@ -10,9 +10,12 @@ Deactivated: a deactivated outlet keeps its mapping; its documents keep arriving
 and wait, pending and unsent, until it is activated again (isacc.sync.engine.hold_inactive).
 """
 
-import time
-from dataclasses import dataclass
+import contextlib
+import json
+from dataclasses import asdict, dataclass
 
+import redis
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
@@ -32,11 +35,12 @@ from isacc.models import (
 )
 from isacc.models.base import utcnow
 from isacc.payment_methods import with_methods
+from isacc.redis_conn import get_redis
 from isacc.sync.engine import inactive_reason
 from isacc.sync.lanes import wake
 
+# Accurate's lists are kept this long in Redis, where every web process reads the same copy.
 CACHE_SECONDS = 60
-_cache: dict[tuple, tuple[float, "Choices"]] = {}
 
 FIELDS = {  # form field -> label, for messages
     "branch_name": _l("branch"), "warehouse_name": _l("warehouse"),
@@ -83,13 +87,20 @@ class Choices:
 
 
 def choices(store: Store, refresh: bool = False) -> Choices:
-    """Branches, warehouses and accounts of the store's Accurate database, cached a minute."""
+    """Branches, warehouses and accounts of the store's Accurate database, kept a minute in
+    Redis for every web process alike."""
     client = client_for(store)
-    # Keyed by the database too: a store that switches database must not see the old lists.
-    key = (store.id, client.access.host, client.access.database_id)
-    cached = _cache.get(key)
-    if cached and not refresh and time.monotonic() - cached[0] < CACHE_SECONDS:
-        return cached[1]
+    key = _cache_key(store, client)
+    if not refresh:
+        try:
+            kept = get_redis().get(key)
+        except redis.RedisError:
+            # Without Redis (down, or one process running without it) Accurate is read
+            # anew: a copy kept in this process would go stale beside the others, which is
+            # what refused a warehouse the owner had just added through another process.
+            kept = None
+        if kept:
+            return Choices(**json.loads(kept))
     found = Choices(
         branches=client.names("branch"),
         warehouses=client.names("warehouse"),
@@ -97,13 +108,41 @@ def choices(store: Store, refresh: bool = False) -> Choices:
         customers=client.call("customer", "list", params={
             "fields": "id,customerNo,name", "sp.pageSize": CUSTOMER_SUGGESTIONS}).get("d") or [],
     )
-    _cache[key] = (time.monotonic(), found)
+    try:
+        get_redis().set(key, json.dumps(asdict(found)), ex=CACHE_SECONDS)
+    except redis.RedisError:
+        current_app.logger.warning("Redis unavailable: Accurate's lists are read anew each time")
+    return found
+
+
+def choices_for(store: Store, form) -> Choices:
+    """The lists a mapping form is checked against: read anew once when it names a branch or
+    warehouse the kept lists lack, so a place just added (in Accurate, or through another
+    process before the copy was renewed) is never refused as missing."""
+    found = choices(store)
+    branch = (form.get("branch_name") or "").strip()
+    warehouse = (form.get("warehouse_name") or "").strip()
+    if (branch and branch not in found.branches) or (
+            warehouse and warehouse not in found.warehouses):
+        return choices(store, refresh=True)
     return found
 
 
 def add_place(store: Store, kind: str, name: str) -> None:
-    """Create a branch or a warehouse in the store's Accurate database."""
-    client_for(store).save(kind, {"name": name})
+    """Create a branch or a warehouse in the store's Accurate database; every web process
+    reads the lists anew after it."""
+    client = client_for(store)
+    client.save(kind, {"name": name})
+    # Without Redis nothing is kept; a copy kept before it went away is renewed by
+    # choices_for before it refuses anything.
+    with contextlib.suppress(redis.RedisError):
+        get_redis().delete(_cache_key(store, client))
+
+
+def _cache_key(store: Store, client) -> str:
+    # Keyed by the database too: a store that switches database must not see the old lists.
+    access = client.access
+    return f"isacc:accurate-lists:{store.id}:{access.host}:{access.database_id}"
 
 
 def _account(accounts: list[dict], kind: str, *words: str) -> str | None:

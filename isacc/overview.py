@@ -47,12 +47,15 @@ def setup_checklist(store: Store) -> list[Step]:
         .where(OutletMapping.store_id == store.id, OutletMapping.active.is_(True))
     )
     problems = sku_problems(store.id)
-    not_exported = db.session.scalar(
-        db.select(func.count())
+    products, not_exported = db.session.execute(
+        db.select(func.count(), func.count().filter(Product.exported_at.is_(None)))
         .select_from(Product)
-        .where(Product.store_id == store.id, Product.exported_at.is_(None))
-    )
-    if problems.any:
+        .where(Product.store_id == store.id)
+    ).one()
+    if not products:
+        # Nothing exported is not everything exported: the step waits for iSeller's products.
+        product_detail = _("No products from iSeller yet: connect iSeller or send products")
+    elif problems.any:
         product_detail = _("%(missing)s without SKU, %(duplicated)s with a duplicated SKU",
                            missing=len(problems.missing),
                            duplicated=problems.duplicated_products)
@@ -75,7 +78,8 @@ def setup_checklist(store: Store) -> list[Step]:
         ),
         Step(
             "products", _("Check and export products"),
-            not problems.any and not_exported == 0, product_detail, "products.index",
+            bool(products) and not problems.any and not_exported == 0, product_detail,
+            "products.index",
         ),
         Step(
             "settings", _("Choose sync settings"), store.settings_confirmed_at is not None,

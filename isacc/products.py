@@ -8,9 +8,17 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from sqlalchemy import func
 
+from isacc.accurate.errors import (
+    AN_ITEM_MISSING,
+    EXPORT_PRODUCTS,
+    ITEM_MISSING,
+    AccurateError,
+    FinalError,
+)
 from isacc.extensions import db
 from isacc.listing import Listing, paged
 from isacc.models import Outlet, OutletMapping, Product, ProductStock
+from isacc.reasons import Link, Said, say
 
 PAGE_SIZE = 100
 
@@ -50,6 +58,53 @@ def sku_problems(store_id: int) -> SkuProblems:
     ):
         duplicated.setdefault(product.sku, []).append(product)
     return SkuProblems(missing=list(missing), duplicated=duplicated)
+
+
+SKU_SHARED = say("SKU %(sku)s is used by %(count)s products in iSeller: %(products)s; "
+                 "Accurate can take only one.")
+OWN_SKU_EACH = say("Give each of the %(products)s its own SKU in iSeller, then export your "
+                   "products and refresh.")
+
+
+def shared_sku_named(store_id: int, error: AccurateError) -> AccurateError:
+    """`error` with each item Accurate lacks because the store's products share its SKU told
+    as that, its next step linking to those products: their export is refused until each
+    has a SKU of its own, so "export your products" would lead nowhere."""
+    item_id, export_id = _msgid(ITEM_MISSING), _msgid(EXPORT_PRODUCTS)
+    missing = {params["item"] for msgid, params in error.reason.parts if msgid == item_id}
+    if not missing:
+        return error
+    sharing: dict[str, list[str]] = {}
+    for sku, name in db.session.execute(
+            db.select(Product.sku, Product.name)
+            .where(Product.store_id == store_id, Product.sku.in_(missing))
+            .order_by(Product.sku, Product.name, Product.id)):
+        sharing.setdefault(sku, []).append(name)
+    sharing = {sku: names for sku, names in sharing.items() if len(names) > 1}
+    if not sharing:
+        return error
+    reasons, steps = [], []
+    for msgid, params in error.reason.parts:
+        sku = params.get("item") if msgid == item_id else None
+        if sku in sharing:
+            reasons.append(SKU_SHARED.filled(sku=sku, count=len(sharing[sku]),
+                                             products=", ".join(sharing[sku])))
+            steps.append(OWN_SKU_EACH.filled(products=Link(
+                say("products with SKU %(sku)s", sku=sku), "products.index",
+                store_id=store_id, q=sku)))
+        else:
+            reasons.append(Said([(msgid, params)]))
+    # Another item still missing for want of an export keeps that next step.
+    export_needed = any(said.says(ITEM_MISSING) or said.says(AN_ITEM_MISSING)
+                        for said in reasons)
+    steps += [Said([part]) for part in error.next_step.parts
+              if export_needed or part[0] != export_id]
+    return FinalError(Said.join(reasons), Said.join(steps), messages=error.messages)
+
+
+def _msgid(said: Said) -> str:
+    (msgid, _), = said.parts
+    return msgid
 
 
 def product_page(store_id: int, search: str = "", page: int = 1) -> Listing:

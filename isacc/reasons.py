@@ -9,8 +9,9 @@ them. Message ids are marked with `say(...)` so `make translations-extract` find
 
 from __future__ import annotations
 
-from flask import has_request_context
+from flask import has_request_context, url_for
 from flask_babel import gettext
+from markupsafe import Markup, escape
 
 
 class Said(str):
@@ -53,14 +54,19 @@ class Said(str):
         return " ".join(_fill(gettext(msgid), params, _translated)
                         for msgid, params in self.parts)
 
+    def html(self) -> Markup:
+        """`translated()` for a page: the text escaped, a `Link` value a link."""
+        return Markup(" ").join(
+            escape(gettext(msgid)) % {key: _html(value) for key, value in params.items()}
+            if params else escape(gettext(msgid)) for msgid, params in self.parts)
+
     def to_json(self) -> list:
-        return [[msgid, {key: ({"said": value.to_json()} if isinstance(value, Said) else value)
-                         for key, value in params.items()}] for msgid, params in self.parts]
+        return [[msgid, {key: _value_json(value) for key, value in params.items()}]
+                for msgid, params in self.parts]
 
     @classmethod
     def from_json(cls, parts: list | None) -> Said:
-        return cls((msgid, {key: (cls.from_json(value["said"]) if isinstance(value, dict)
-                                  else value) for key, value in params.items()})
+        return cls((msgid, {key: _value_from_json(value) for key, value in params.items()})
                    for msgid, params in parts or ())
 
     @classmethod
@@ -70,6 +76,37 @@ class Said(str):
         seen = dict.fromkeys(part for said in many
                              for part in ((m, tuple(p.items())) for m, p in said.parts))
         return cls((msgid, dict(params)) for msgid, params in seen)
+
+
+class Link:
+    """A value that is a link to a page of isacc, e.g. a next step's "the products with SKU
+    KN-0011". Kept as the page's endpoint and arguments, built when shown: the job that
+    writes a reason has no request to build an address from, and addresses may move."""
+
+    def __init__(self, text: Said, endpoint: str, **args):
+        self.text, self.endpoint, self.args = text, endpoint, args
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Link) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _key(self) -> tuple:
+        return str(self.text), self.endpoint, tuple(sorted(self.args.items()))
+
+    def translated(self) -> str:
+        return self.text.translated()
+
+    def html(self) -> Markup:
+        return Markup('<a href="%s">%s</a>') % (url_for(self.endpoint, **self.args),
+                                                self.text.translated())
+
+    def to_json(self) -> dict:
+        return {"text": self.text.to_json(), "endpoint": self.endpoint, "args": self.args}
 
 
 def say(msgid: str, **values) -> Said:
@@ -82,7 +119,28 @@ def _fill(text: str, params: dict, show) -> str:
 
 
 def _translated(value) -> str:
-    return value.translated() if isinstance(value, Said) else str(value)
+    return value.translated() if isinstance(value, Said | Link) else str(value)
+
+
+def _html(value) -> Markup:
+    return value.html() if isinstance(value, Said | Link) else escape(value)
+
+
+def _value_json(value):
+    if isinstance(value, Said):
+        return {"said": value.to_json()}
+    if isinstance(value, Link):
+        return {"link": value.to_json()}
+    return value
+
+
+def _value_from_json(value):
+    if isinstance(value, dict) and "link" in value:
+        link = value["link"]
+        return Link(Said.from_json(link["text"]), link["endpoint"], **link["args"])
+    if isinstance(value, dict):
+        return Said.from_json(value["said"])
+    return value
 
 
 def shown(row, field: str) -> str:
@@ -91,6 +149,14 @@ def shown(row, field: str) -> str:
     wording = getattr(row, "wording", None) or {}
     if wording.get(field):
         return Said.from_json(wording[field]).translated()
+    return getattr(row, field) or ""
+
+
+def shown_html(row, field: str) -> Markup | str:
+    """`shown` for a page: its links are links (the `said` filter of the templates)."""
+    wording = getattr(row, "wording", None) or {}
+    if wording.get(field):
+        return Said.from_json(wording[field]).html()
     return getattr(row, field) or ""
 
 

@@ -78,6 +78,11 @@ class ScopeMissing(FinalError):
 # %(name)s values in order. Accurate's exact wording is only partly known (accurate-api.md):
 # keep every guess here.
 DUPLICATE_NUMBER = say("Accurate already has a document numbered %(number)s.")
+# Named, so a refusal can be told more exactly where the store knows why an item is missing
+# (isacc.products.shared_sku_named: a SKU two products share is never exported).
+ITEM_MISSING = say("Item %(item)s is not in Accurate.")
+AN_ITEM_MISSING = say("An item on this document is not in Accurate.")
+EXPORT_PRODUCTS = say("Export your products from isacc and import them in Accurate, then refresh.")
 EXPLANATIONS: list[tuple[re.Pattern, Said, tuple[str, ...], Said]] = [
     # Documents before items: "Pemindahan Barang ..." also contains "Barang".
     (re.compile(r"Faktur\W+Penjualan\W+[\"']?([^\"'\s]+)[\"']?\W+tidak (?:ditemukan|ada)", re.I),
@@ -89,11 +94,8 @@ EXPLANATIONS: list[tuple[re.Pattern, Said, tuple[str, ...], Said]] = [
      say("Refresh the transfer out first; the transfer in follows by itself.")),
     (re.compile(r"(?:Barang|Item)\W+(?:&\W*Jasa\W+)?[\"']?([^\"'\s]+)[\"']?\W+"
                 r"tidak (?:ditemukan|ada)", re.I),
-     say("Item %(item)s is not in Accurate."), ("item",),
-     say("Export your products from isacc and import them in Accurate, then refresh.")),
-    (re.compile(r"Barang & Jasa tidak tepat", re.I),
-     say("An item on this document is not in Accurate."), (),
-     say("Export your products from isacc and import them in Accurate, then refresh.")),
+     ITEM_MISSING, ("item",), EXPORT_PRODUCTS),
+    (re.compile(r"Barang & Jasa tidak tepat", re.I), AN_ITEM_MISSING, (), EXPORT_PRODUCTS),
     (re.compile(r"Pelanggan\W+[\"']?([^\"'\s]+)[\"']?\W+tidak (?:ditemukan|ada)", re.I),
      say("Customer %(customer)s is not in Accurate."), ("customer",),
      say("Refresh the customer's sync first; the invoice follows by itself.")),

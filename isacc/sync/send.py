@@ -41,6 +41,7 @@ from isacc.models import (
 )
 from isacc.models.base import utcnow
 from isacc.outcomes import Outcome, as_accurate_error, outcome_of
+from isacc.products import shared_sku_named
 from isacc.reasons import Said, say, tell
 from isacc.sync import documents
 from isacc.sync.lease import Lease
@@ -129,6 +130,8 @@ class Pass:
         return settle
 
     def fail(self, error: AccurateError, *, unknown: bool = False) -> Settle:
+        error = shared_sku_named(self.store.id, error)
+
         def settle(activity: SyncActivity) -> None:
             activity.status = Status.FAILED
             activity.outcome_unknown = unknown

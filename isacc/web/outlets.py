@@ -75,7 +75,7 @@ def show(store_id, outlet_id):
 def save_mapping(store_id, outlet_id):
     outlet = in_store(Outlet, outlet_id)
     try:
-        found = mapping_logic.choices(g.store)
+        found = mapping_logic.choices_for(g.store, request.form)
     except AccurateError as error:
         flash(error.told(), "error")
         return go(url_for("outlets.show", store_id=store_id, outlet_id=outlet_id))
