@@ -18,6 +18,7 @@ from isacc.models import (
     Status,
     Store,
     SyncActivity,
+    TaxMode,
     WebhookLog,
 )
 from isacc.products import sku_problems
@@ -86,7 +87,21 @@ def setup_checklist(store: Store) -> list[Step]:
             _("Saved") if store.settings_confirmed_at else _("Choose when data moves"),
             "settings.show",
         ),
+        Step(
+            "tax", _("Choose the sales tax"), store.tax_mode != TaxMode.UNSET,
+            _tax_detail(store), "settings.show_tax",
+        ),
     ]
+
+
+def _tax_detail(store: Store) -> str:
+    # A store made before taxes were booked keeps folding the till's tax into revenue until
+    # the owner chooses: the overview says so.
+    if store.tax_mode == TaxMode.UNSET:
+        return _("Not chosen: the till's tax is booked as part of revenue until you choose")
+    if store.tax_mode == TaxMode.NONE:
+        return _("No tax: the store is not a taxable enterprise")
+    return _("Invoices book %(tax)s as Accurate's tax", tax=store.tax_name)
 
 
 @dataclass

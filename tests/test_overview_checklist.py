@@ -5,7 +5,7 @@ import re
 import pytest
 
 from isacc.extensions import db
-from isacc.models import Product, Role
+from isacc.models import Product, Role, TaxMode
 from isacc.models.base import utcnow
 from tests.conftest import login, make_store, make_user
 
@@ -46,3 +46,20 @@ def test_every_product_exported_is_ticked(overview):
     db.session.commit()
     state, words = products_step(client, store)
     assert state == "done" and "Every product is exported to Accurate" in words
+
+
+def test_the_overview_says_the_tills_tax_is_revenue_until_the_owner_chooses(client):
+    store = make_store("Toko Pajak")
+    owner = make_user(Role.OWNER, store)
+    db.session.commit()
+    login(client, owner.email)
+    body = client.get(f"/stores/{store.id}/").get_data(as_text=True)
+    step = re.search(r'<li class="(\w+)" data-step="tax">(.*?)</li>', body, re.S)
+    assert step[1] == "todo"
+    assert "booked as part of revenue until you choose" in step[2]
+    assert f'href="/stores/{store.id}/settings/tax"' in step[2]
+    store.tax_mode, store.tax_name = TaxMode.PB1, "PB1 10%"
+    db.session.commit()
+    body = client.get(f"/stores/{store.id}/").get_data(as_text=True)
+    step = re.search(r'<li class="(\w+)" data-step="tax">(.*?)</li>', body, re.S)
+    assert step[1] == "done" and "Invoices book PB1 10% as Accurate" in step[2]

@@ -20,11 +20,12 @@ def test_demo_owner_signs_in_and_sees_overview_and_checklist(live_server, page):
     expect(page.get_by_test_id("connection-state")).to_contain_text("Not connected")
     checklist = page.get_by_test_id("setup-checklist")
     steps = checklist.locator("li")
-    expect(steps).to_have_count(4)
+    expect(steps).to_have_count(5)
     expect(steps).to_have_text([
         re.compile("Connect Accurate"), re.compile("Map outlets.*0 of 3 outlets active", re.S),
         re.compile("Check and export products.*2 without SKU, 2 with a duplicated SKU", re.S),
         re.compile("Choose sync settings"),
+        re.compile("Choose the sales tax.*booked as part of revenue until you choose", re.S),
     ])
     expect(checklist.locator("li.done")).to_have_count(0)
     # Every screen of the product is one click away.
