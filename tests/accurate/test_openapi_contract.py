@@ -10,9 +10,11 @@ import pytest
 
 from isacc import payment_methods
 from isacc.models import (
+    ActivityKind,
     Customer,
     DepositPurpose,
     OutletPaymentAccount,
+    Payout,
     SalesPayment,
     StockAdjustment,
     StockAdjustmentLine,
@@ -162,6 +164,15 @@ def test_register_cash_movements(store, purpose):  # noqa: F811
     record = a_deposit(purpose)
     module = MODULES[DEPOSIT_KINDS[purpose]]
     assert problems(module, documents.deposit(store, record, "DEP-1")) == []
+
+
+def test_a_payout(store):  # noqa: F811
+    outlet = mapped_outlet()
+    outlet.mapping.payout_account_no = "1-10101"
+    record = Payout(outlet=outlet, iseller_id="PY-1", method="isellerpay",
+                    amount=Decimal(99300), fees=Decimal(700), paid_out_at=LATE_EVENING)
+    assert problems(MODULES[ActivityKind.PAYOUT],
+                    documents.payout(store, record, "PAYOUT-PY-1")) == []
 
 
 @pytest.mark.parametrize("kind", ["branch", "warehouse"])
