@@ -22,7 +22,7 @@ from tests.accurate.conftest import DATABASE, grant, sandbox_config
 from tests.sync.conftest import setup_shop
 
 TODAY = time.strftime("%d/%m/%Y")
-PURCHASING = "receive_item_save receive_item_delete purchase_order_save"
+PURCHASING = "receive_item_save receive_item_delete purchase_order_save purchase_invoice_save"
 
 
 def work() -> None:

@@ -16,7 +16,7 @@ from isacc.models import AppliedDocument, ProductStock, Status, WebhookLog
 from isacc.webhooks import lane
 from isacc.webhooks.apply import apply_row
 from isacc.webhooks.refresh import refresh_webhooks
-from tests.webhooks.conftest import work
+from tests.webhooks.conftest import TODAY, work
 
 
 def test_a_purchase_invoice_raises_the_outlets_stock_once_even_when_delivered_twice(webshop):
@@ -287,3 +287,30 @@ def test_every_error_reading_a_document_has_its_outcome_and_leaves_a_reason(webs
     assert row.status == status and row.reason
     if status == Status.PENDING:
         assert row.due_at is not None
+
+
+def test_an_invoice_billing_goods_received_on_its_lines_adds_no_stock_twice(webshop):
+    """Accurate's spec names the goods receipt a purchase invoice bills on each line
+    (detailItem[].receiveItemNumber), not on the invoice: the received goods were counted
+    with their receipt, so only a line billing no receipt adds stock."""
+    webshop.product("K-1")
+    webshop.product("R-1")
+    accurate = webshop.sandbox_client()
+    received = accurate.save("receive-item", {
+        "vendorNo": "V-001", "branchName": "Jakarta", "transDate": TODAY, "receiveNumber": "SJ-1",
+        "detailItem": [{"itemNo": "K-1", "quantity": 5, "unitPrice": 9000,
+                        "warehouseName": "Gudang Kemang"}]})
+    webshop.wait_for_rows(1)
+    work()
+    assert webshop.stock("K-1") == (5, 0)
+    webshop.next_second()
+    accurate.save("purchase-invoice", {
+        "vendorNo": "V-001", "branchName": "Jakarta", "transDate": TODAY, "detailItem": [
+            {"itemNo": "K-1", "quantity": 5, "unitPrice": 9000, "warehouseName": "Gudang Kemang",
+             "receiveItemNumber": received["number"]},
+            {"itemNo": "R-1", "quantity": 2, "unitPrice": 5000, "warehouseName": "Gudang Kemang"}]})
+    webshop.wait_for_rows(2)
+    work()
+    assert webshop.rows("PURCHASE_INVOICE")[0].status == Status.SUCCESS
+    assert webshop.stock("K-1") == (5, 0)  # not 10
+    assert webshop.stock("R-1") == (2, 0)
