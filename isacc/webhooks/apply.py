@@ -102,10 +102,21 @@ def plan(store: Store, event_type: str, document: dict | None) -> Plan:
         result.note = say("Deleted in Accurate: what it had changed in iSeller stock is undone.")
         return result
     number = document.get("number")
-    if event_type == "PURCHASE_INVOICE" and document.get("receiveItemNumber"):
-        result.note = say("Bills goods received with %(receipt)s: iSeller stock rose with "
-                          "that receipt.", receipt=document["receiveItemNumber"])
-        return result
+    lines = [line for line in document.get("detailItem") or [] if isinstance(line, dict)]
+    if event_type == "PURCHASE_INVOICE":
+        # Goods billed for a receipt were counted with the receipt: Accurate's spec names it
+        # on each line (detailItem[].receiveItemNumber); the invoice-wide field stays read.
+        billed = [line for line in lines
+                  if line.get("receiveItemNumber") or document.get("receiveItemNumber")]
+        if billed:
+            receipts = dict.fromkeys(str(line.get("receiveItemNumber")
+                                         or document.get("receiveItemNumber"))
+                                     for line in billed)
+            result.note = say("Bills goods received with %(receipt)s: iSeller stock rose "
+                              "with that receipt.", receipt=", ".join(receipts))
+            lines = [line for line in lines if line not in billed]
+            if not lines:
+                return result
     if event_type == "ITEM_TRANSFER" and document.get("itemTransferType") != "TRANSFER_IN":
         result.note = say("A transfer out changes outlet stock when its goods are received.")
         return result
@@ -115,7 +126,6 @@ def plan(store: Store, event_type: str, document: dict | None) -> Plan:
     outlets = dict(db.session.execute(db.select(OutletMapping.warehouse_name,
                                                 OutletMapping.outlet_id)
                                       .where(OutletMapping.store_id == store.id)).all())
-    lines = [line for line in document.get("detailItem") or [] if isinstance(line, dict)]
     numbers = {_item_no(line) for line in lines}
     products: dict[str, list[int]] = {}
     for product_id, sku in db.session.execute(db.select(Product.id, Product.sku).where(
