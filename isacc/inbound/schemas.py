@@ -196,6 +196,14 @@ class OrderData(Strict):
                                                    "(iSeller's on_account): the invoice's "
                                                    "receivable stays open by as much")] \
         = Decimal(0)
+    channel: Annotated[Literal["pos", "web", "marketplace", "food_delivery"], Field(
+        description="where it was sold, as iSeller's `channel`: orders of a channel other "
+                    "than the till reach Accurate only once the owner picks that channel")] \
+        = "pos"
+    channel_detail: Annotated[str | None, Field(
+        default=None, min_length=1, max_length=30, pattern=r"^[a-z0-9_]+$",
+        description="the marketplace or food app (`tokopedia`, `shopee`, `grabfood`, ...), "
+                    "as iSeller's `channel_detail`")]
     currency: Annotated[str, Field(
         default=BOOKED_CURRENCY, pattern=r"^[A-Z]{3}$",
         description="ISO 4217; isacc books rupiah only, so anything but IDR is refused")]

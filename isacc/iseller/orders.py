@@ -239,6 +239,8 @@ def order_events(store: Store, order: dict) -> list[tuple[str, schemas.Event]]:
         # Prices holding their tax and the till's rounding are booked as they are (#18);
         # the total check below refuses an order whose reading of them does not add up.
         "tax_inclusive": bool(order.get("tax_inclusive")),
+        "channel": order.get("channel") or "pos",
+        "channel_detail": order.get("channel_detail") or None,
         "rounding": _money(order.get("rounding_amount"), "rounding_amount"),
     }}
     events = []

@@ -56,6 +56,8 @@ class SalesOrder(db.Model):
     tax_total: Mapped[Decimal] = mapped_column(Money, default=ZERO)
     # The till's prices already hold their tax (lines' tax is a part of them, not added).
     tax_inclusive: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where it was sold: "pos" (the till), or another channel's key (isacc.channels.key).
+    channel: Mapped[str] = mapped_column(String(40), default="pos")
     # Order-level charges beside the lines: each is its own line of the Accurate invoice.
     service_charge: Mapped[Decimal] = mapped_column(Money, default=ZERO)
     service_charge_tax: Mapped[Decimal] = mapped_column(Money, default=ZERO)

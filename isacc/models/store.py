@@ -60,6 +60,10 @@ class Store(db.Model):
     tax_name: Mapped[str | None] = mapped_column(String(120))
     tax_rate: Mapped[Decimal | None] = mapped_column(Numeric(7, 4))
     tax_account_no: Mapped[str | None] = mapped_column(String(40))
+    # The sales channels besides the till whose orders reach Accurate (isacc.channels), each
+    # with the Accurate customer its sales are invoiced to: {"marketplace:tokopedia":
+    # {"customer_no": "TOKOPEDIA"}}. A channel not here is kept out of the books.
+    sales_channels: Mapped[dict] = mapped_column(JSON, default=dict)
     # Set when the owner first saves the settings: the last step of the setup checklist.
     settings_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from isacc import payment_methods
+from isacc import channels, payment_methods
 from isacc.accurate.errors import FinalError, MappingNeeded
 from isacc.models import (
     Customer,
@@ -135,13 +135,15 @@ def customer(store: Store, record: Customer, number: str | None) -> dict:
     return payload
 
 
-def _customer_no(order: SalesOrder, mapping, problems: _Problems) -> str | None:
+def _customer_no(store: Store, order: SalesOrder, mapping, problems: _Problems) -> str | None:
     if order.customer is not None:
         if not order.customer.accurate_customer_no:
             problems.add(say("Customer %(customer)s is not in Accurate yet.",
                              customer=order.customer.name),
                          say("Refresh the customer's sync first; the invoice follows."))
         return order.customer.accurate_customer_no
+    if channel_customer := channels.customer_no(store, order.channel):
+        return channel_customer  # the marketplace or app that owes the money
     if mapping is not None and not mapping.walk_in_customer_no:
         problems.add(say("Outlet %(outlet)s has no walk-in customer for sales without one.",
                          outlet=order.outlet.name),
@@ -171,7 +173,7 @@ def sales_invoice(store: Store, order: SalesOrder, number: str) -> dict:
     lines of `detailExpense`, each to its mapped account."""
     problems = _Problems()
     mapping = _mapping(order.outlet, problems, "branch_name", "warehouse_name")
-    customer_no = _customer_no(order, mapping, problems)
+    customer_no = _customer_no(store, order, mapping, problems)
     _skus(order.lines, problems, say("Order %(number)s", number=order.order_number))
     problems.raise_any()
     taxed = books_tax(store)
@@ -347,7 +349,7 @@ def sales_receipt(store: Store, payment: SalesPayment, number: str, invoice_numb
     order = payment.order
     problems = _Problems()
     mapping = _mapping(order.outlet, problems, "branch_name")
-    customer_no = _customer_no(order, mapping, problems)
+    customer_no = _customer_no(store, order, mapping, problems)
     problems.raise_any()
     into = paid_into(order.outlet, mapping, payment.method)
     label = payment_methods.said_label(payment.method)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 
+from isacc import channels
 from isacc.extensions import db
 from isacc.inbound import schemas
 from isacc.models import (
@@ -267,6 +268,7 @@ def _sales_order(store: Store, event: schemas.OrderEvent) -> Ingested:
         store_id=store.id, outlet_id=outlet.id, shift=shift, customer=customer,
         iseller_id=data.id, order_number=data.number, ordered_at=data.ordered_at,
         discount_total=data.discount_total, tax_inclusive=data.tax_inclusive,
+        channel=channels.key(data.channel, data.channel_detail),
         service_charge=data.service_charge, service_charge_tax=data.service_charge_tax,
         rounding=data.rounding, tip=data.tip,
         tax_total=sum((line.tax for line in data.lines), 0), total=data.total,
@@ -281,6 +283,11 @@ def _sales_order(store: Store, event: schemas.OrderEvent) -> Ingested:
         order.payments.append(SalesPayment(
             method=payment.method, amount=payment.amount, mdr_fee=payment.mdr_fee,
             reference=payment.reference, paid_at=payment.paid_at or data.ordered_at))
+    if not channels.books(store, order.channel):
+        # Kept, out of the books until the owner picks its channel (isacc.channels).
+        db.session.add(order)
+        db.session.flush()
+        return Ingested()
     return _planned(store, order, plan.plan_sales_order)
 
 

@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from isacc import channels, tax
 from isacc import settings as sync_settings
-from isacc import tax
 from isacc.access import ALLOWED_ROLES, Rule, allow
 from isacc.accurate.errors import AccurateError
 from isacc.extensions import db
-from isacc.sync import lanes
+from isacc.sync import lanes, plan
 from isacc.web.pages import go, is_htmx, page
 
 bp = Blueprint("settings", __name__, url_prefix="/stores/<int:store_id>/settings")
@@ -83,3 +83,37 @@ def save_tax(store_id):
     db.session.commit()
     flash(_("Sales tax saved: invoices from now on book it this way."), "info")
     return go(url_for("settings.show_tax", store_id=store_id))
+
+
+def _channels_page(problems=None):
+    return page("channels.html", offered=channels.offered(g.store),
+                chosen=g.store.sales_channels or {}, label=channels.label,
+                problems=problems or {}, can_change=_can_change())
+
+
+@bp.route("/channels")
+@allow(Rule.STORE_VIEW)
+def show_channels(store_id):
+    return _channels_page()
+
+
+@bp.route("/channels", methods=["POST"])
+@allow(Rule.STORE_MANAGE)
+def save_channels(store_id):
+    problems, added = channels.choose(g.store, request.form)
+    if problems:
+        db.session.rollback()
+        return _channels_page(problems)
+    # A channel picked now brings the orders it had while it was kept out of the books.
+    planned = [activity for channel_key in added
+               for order in channels.unplanned_orders(g.store, channel_key)
+               for activity in plan.plan_sales_order(g.store, order)]
+    db.session.commit()
+    lanes.wake({(a.store_id, a.outlet_id) for a in planned})
+    message = _("Sales channels saved.")
+    if planned:
+        message += " " + ngettext("%(num)s document of their earlier sales goes to Accurate.",
+                                  "%(num)s documents of their earlier sales go to Accurate.",
+                                  len(planned))
+    flash(message, "info")
+    return go(url_for("settings.show_channels", store_id=store_id))

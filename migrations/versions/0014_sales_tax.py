@@ -1,6 +1,6 @@
-"""sales tax, order charges and payouts: the store's tax mode and Accurate tax, each order's
-tax-inclusive prices, service charge, rounding and tip, the accounts they go to, and iSeller
-Pay's payouts
+"""sales tax, order charges, payouts and sales channels: the store's tax mode and Accurate
+tax, each order's tax-inclusive prices, service charge, rounding, tip and channel, the
+accounts they go to, iSeller Pay's payouts, and the channels a store books
 
 Revision ID: 0014_sales_tax
 Revises: 0013_payment_methods
@@ -32,9 +32,13 @@ def upgrade():
         batch.add_column(sa.Column('tax_name', sa.String(length=120), nullable=True))
         batch.add_column(sa.Column('tax_rate', sa.Numeric(precision=7, scale=4), nullable=True))
         batch.add_column(sa.Column('tax_account_no', sa.String(length=40), nullable=True))
+        batch.add_column(sa.Column('sales_channels', sa.JSON(), nullable=False,
+                                   server_default='{}'))
     with op.batch_alter_table('sales_order') as batch:
         batch.add_column(sa.Column('tax_inclusive', sa.Boolean(), nullable=False,
                                    server_default=sa.false()))
+        batch.add_column(sa.Column('channel', sa.String(length=40), nullable=False,
+                                   server_default='pos'))
         for name in CHARGES:
             batch.add_column(sa.Column(name, MONEY, nullable=False, server_default='0'))
     with op.batch_alter_table('outlet_mapping') as batch:
@@ -65,8 +69,8 @@ def downgrade():
         for name in ACCOUNTS:
             batch.drop_column(name)
     with op.batch_alter_table('sales_order') as batch:
-        for name in (*CHARGES, 'tax_inclusive'):
+        for name in (*CHARGES, 'tax_inclusive', 'channel'):
             batch.drop_column(name)
     with op.batch_alter_table('store') as batch:
-        for name in ('tax_account_no', 'tax_rate', 'tax_name', 'tax_mode'):
+        for name in ('sales_channels', 'tax_account_no', 'tax_rate', 'tax_name', 'tax_mode'):
             batch.drop_column(name)
