@@ -94,6 +94,9 @@ def call(module_name: str, action: str):
         refusal = faults.refusal(module_name, action)
         if refusal is not None:
             return refused(refusal, scope)
+        delay = faults.latency()
+        if delay:
+            time.sleep(delay)
         if faults.roll(faults.slow_rate):
             time.sleep(faults.slow_seconds)
         if faults.roll(faults.drop_rate):

@@ -1,5 +1,6 @@
 """Under injected faults every document ends in Accurate exactly once."""
 
+import time
 from collections import Counter
 
 import pytest
@@ -105,3 +106,24 @@ def test_a_refused_batch_call_gets_accurates_answer_for_its_status(sandbox, conn
 def test_a_refusal_the_sandbox_cannot_make_is_answered_400(sandbox, settings):
     answer = requests.post(f"{sandbox.url}/sandbox/admin/faults", json=settings, timeout=10)
     assert answer.status_code == 400 and "error" in answer.json()
+
+
+def test_every_call_takes_the_latency_asked_for(sandbox, connected):
+    """Benchmarks see what Accurate costs: each call waits a time drawn between the bounds
+    (the lower bound is what can be checked without timing the machine)."""
+    sandbox.admin("faults", {"latency_min_ms": 150, "latency_max_ms": 300, "seed": 7})
+    assert sandbox.admin("faults", None)["latency_max_ms"] == 300
+    for _ in range(3):
+        started = time.monotonic()
+        connected.client.call("customer", "list", params={"fields": "id"})
+        assert time.monotonic() - started >= 0.150
+    sandbox.admin("faults", {})
+    assert sandbox.admin("faults", None)["latency_min_ms"] == 0
+
+
+@pytest.mark.parametrize("settings", [{"latency_min_ms": 300, "latency_max_ms": 150},
+                                      {"latency_min_ms": -1, "latency_max_ms": 5},
+                                      {"latency_max_ms": "fast"}])
+def test_a_latency_the_sandbox_cannot_take_is_answered_400(sandbox, settings):
+    answer = requests.post(f"{sandbox.url}/sandbox/admin/faults", json=settings, timeout=5)
+    assert answer.status_code == 400 and "latency" in answer.json()["error"]
