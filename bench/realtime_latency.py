@@ -2,6 +2,9 @@
 from an order's arrival to its documents' Success in the sandbox (Accurate's limit on).
 
     .venv/bin/python -m bench.realtime_latency [--rate 50] [--seconds 60] [--workers 3]
+        [--latency 150-300]
+
+`--latency MIN-MAX` makes every sandbox call take MIN to MAX ms, as Accurate's do (#22).
 
 Each order is stored and enqueued as the inbound API does (validated, planned, committed,
 its lane enqueued). Prints p50/p95/p99 of arrival -> Success per document and per order
@@ -29,8 +32,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--outlets", type=int, default=6)
+    parser.add_argument("--latency", default="", help="MIN-MAX ms each Accurate call takes")
     args = parser.parse_args()
     with BenchShop(outlets=args.outlets) as shop:
+        if args.latency:
+            low, high = (float(part) for part in args.latency.split("-"))
+            shop.sandbox.admin("faults", {"latency_min_ms": low, "latency_max_ms": high})
         lanes = {n: db.session.scalar(db.select(Outlet.id).where(Outlet.iseller_id == f"OUT-{n}"))
                  for n in range(args.outlets)}
         shop.start_workers(args.workers)
