@@ -79,7 +79,9 @@ class BenchShop:
         for name in warehouses:
             accurate.save("warehouse", {"name": name})
         for sku in ITEMS:
-            accurate.save("item", {"no": sku, "name": sku, "detailOpenBalance": [
+            # Accurate's schema requires the type (the sandbox checks it since #16).
+            accurate.save("item", {"no": sku, "name": sku, "itemType": "INVENTORY",
+                                   "detailOpenBalance": [
                 {"quantity": 10_000_000, "unitCost": 9000, "warehouseName": name}
                 for name in warehouses]})
         for n, warehouse in enumerate(warehouses):
