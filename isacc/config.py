@@ -51,6 +51,9 @@ def load(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(env("DATABASE_URL")),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": env("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        # Set by `make run` where Redis is not reachable: Accurate's limit and the refresh
+        # locks are kept in each process (the web app's and the local worker's).
+        "WITHOUT_REDIS": env("ISACC_WITHOUT_REDIS", "") == "1",
         "ACCURATE_ACCOUNT_URL": env("ACCURATE_ACCOUNT_URL", "http://127.0.0.1:5100"),
         "ACCURATE_CLIENT_ID": env("ACCURATE_CLIENT_ID", "isacc-sandbox"),
         "ACCURATE_CLIENT_SECRET": env("ACCURATE_CLIENT_SECRET", "isacc-sandbox-secret"),

@@ -91,9 +91,11 @@ def main() -> int:
     if redis_up:
         print(f"Redis: {redis_url} (a sync worker and the scheduler run beside the web app)")
     else:
+        os.environ["ISACC_WITHOUT_REDIS"] = "1"  # the web app's own limits, in-process too
         print(f"Redis is not reachable at {redis_url}: a local worker (no queue, one process, "
-              "polling every 2 s) sends to Accurate instead, and sign-in throttling is kept "
-              "per process. Start Redis and restart `make run` for the production set-up.")
+              "polling every 2 s) sends to Accurate instead, and sign-in throttling and "
+              "Accurate's rate limit are kept per process. Start Redis and restart "
+              "`make run` for the production set-up.")
     sandbox_port = _local_sandbox_port(app.config["ACCURATE_ACCOUNT_URL"])
     iseller_url = app.config["ISELLER_OAUTH_URL"].rstrip("/")
     iseller_port = _local_sandbox_port(iseller_url)

@@ -12,8 +12,11 @@ from isacc.redis_conn import get_redis
 
 
 def in_one_process() -> bool:
-    """The local worker of `make run` without Redis: one process, so in-process limits."""
-    return bool(current_app.config.get("ISACC_LOCAL_WORKER"))
+    """`make run` without Redis (its local worker, and its web app beside it): limits and
+    locks in-process. Two processes then each keep Accurate's 8 a second; the web app's few
+    calls (the mapping form's lists) are what a developer's machine can afford."""
+    config = current_app.config
+    return bool(config.get("ISACC_LOCAL_WORKER") or config.get("WITHOUT_REDIS"))
 
 
 @contextmanager

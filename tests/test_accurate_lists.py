@@ -51,3 +51,12 @@ def test_without_redis_accurate_is_read_anew_each_time(store):
     assert "Gudang Luar" in outlets.choices(store).warehouses
     outlets.add_place(store, "warehouse", "Gudang Baru")
     assert "Gudang Baru" in outlets.choices(store).warehouses
+
+
+def test_the_web_process_of_make_run_without_redis_reaches_accurate(store):
+    """`make run` without Redis runs the web app beside a local worker: the web process's
+    calls to Accurate (the mapping form's lists) are limited in-process too, not refused for
+    want of Redis (devserver sets ISACC_WITHOUT_REDIS for it)."""
+    current_app.config.update(REDIS_URL="redis://127.0.0.1:1/0", WITHOUT_REDIS=True)
+    current_app.extensions.pop("isacc_redis", None)
+    assert "Gudang Kemang" in outlets.choices(store).warehouses
