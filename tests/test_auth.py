@@ -102,7 +102,7 @@ def test_an_htmx_request_without_a_session_leads_the_window_to_sign_in(client):
     store = make_store("Toko A")
     db.session.commit()
     answer = client.get(f"/stores/{store.id}/activity?v=abc", headers={
-        "HX-Request": "true",
+        "HX-Request": "true", "Accept-Language": "id",
         "HX-Current-URL": f"http://localhost/stores/{store.id}/activity?status=failed"})
     # Not the sign-in page's body, which htmx would swap into the table.
     assert "<form" not in answer.get_data(as_text=True)
