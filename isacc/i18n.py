@@ -52,8 +52,9 @@ def remember(answer, language: str):
 
 def remember_users_language(answer):
     """after_request: keep a signed-in user's language in the cookie as well, so the sign-in
-    page after signing out, the 12-hour expiry or a deactivation still speaks it."""
-    if (current_user and current_user.is_authenticated
+    page after signing out, the 12-hour expiry or a deactivation still speaks it. (Not for
+    static files: they would each load the user for nothing.)"""
+    if (request.endpoint != "static" and current_user and current_user.is_authenticated
             and current_user.locale in LANGUAGES
             and request.cookies.get(COOKIE) != current_user.locale):
         remember(answer, current_user.locale)
