@@ -1,7 +1,6 @@
 """isacc: iSeller to Accurate Online synchronisation."""
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from isacc import config as config_module
@@ -40,11 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     csrf.init_app(app)
     i18n.init_app(app)
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    # Flask-Login flashes it when a page needs a sign-in: translated then, for that reader.
-    login_manager.login_message = i18n.N_("Please sign in to continue.")
-    login_manager.localize_callback = gettext
+    login_manager.init_app(app)  # a page that needs a sign-in: isacc.web.auth.sign_in_first
     login_manager.session_protection = "strong"
 
     from isacc import models  # noqa: F401  (register every table with the metadata)

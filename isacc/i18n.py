@@ -28,11 +28,6 @@ KIND_LABELS = {
 }
 
 
-def N_(text: str) -> str:  # noqa: N802 - gettext's name for "mark, translate later"
-    """Mark a string for the catalogue where it is translated later, when it is shown."""
-    return text
-
-
 def kind_label(kind) -> str:
     value = getattr(kind, "value", kind)
     return str(KIND_LABELS.get(value, value.replace("_", " ").capitalize()))
@@ -48,9 +43,28 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES) or "en"
 
 
+def remember(answer, language: str):
+    """Keep `language` in the cookie read before anyone signs in."""
+    answer.set_cookie(COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+                      secure=request.is_secure)
+    return answer
+
+
+def remember_users_language(answer):
+    """after_request: keep a signed-in user's language in the cookie as well, so the sign-in
+    page after signing out, the 12-hour expiry or a deactivation still speaks it. (Not for
+    static files: they would each load the user for nothing.)"""
+    if (request.endpoint != "static" and current_user and current_user.is_authenticated
+            and current_user.locale in LANGUAGES
+            and request.cookies.get(COOKIE) != current_user.locale):
+        remember(answer, current_user.locale)
+    return answer
+
+
 def init_app(app) -> None:
     # Catalogues in isacc/translations/<language>/LC_MESSAGES (compiled by `make install`).
     babel.init_app(app, locale_selector=select_locale)
+    app.after_request(remember_users_language)
     app.jinja_env.globals.update(get_locale=get_locale, LANGUAGES=LANGUAGES)
     app.jinja_env.filters["kind_label"] = kind_label
     # A row's reason, next step or last error in the reader's language (isacc.reasons).

@@ -209,6 +209,19 @@ def test_refresh_with_nothing_ticked_says_so(table):
     assert plain.status_code == 302 and "/activity" in plain.headers["Location"]
 
 
+def test_refresh_all_failed_when_the_filters_match_no_failed_row_says_so(table):
+    client, store, _ = table
+    token = csrf_from(client.get(f"/stores/{store.id}/activity").get_data(as_text=True))
+    form = {"all_failed": "1", "type": "stock_adjustment", "csrf_token": token}  # ADJ-1: pending
+    for language, said in (("en", "No failed rows match these filters."),
+                           ("id", "Tidak ada baris gagal yang cocok dengan filter ini.")):
+        client.set_cookie("isacc_lang", language)
+        answer = client.post(f"/stores/{store.id}/activity/refresh", data=form,
+                             headers={"HX-Request": "true"}).get_data(as_text=True)
+        assert said in answer
+        assert "Tick at least one" not in answer and "Centang" not in answer
+
+
 def test_the_reason_dialog_says_why_and_what_to_do(table):
     client, store, _ = table
     inv2 = db.session.scalar(select(SyncActivity.id).where(SyncActivity.source_number == "INV-2"))

@@ -82,3 +82,43 @@ def test_inactive_user_cannot_sign_in(client):
     owner.active = False
     db.session.commit()
     assert login(client, owner.email).status_code == 401
+
+
+def test_a_deactivated_user_is_told_so_once_the_password_is_right(client):
+    owner = make_user(Role.OWNER, make_store("Toko A"))
+    owner.active = False
+    db.session.commit()
+    told = login(client, owner.email).get_data(as_text=True)
+    assert "Your account is deactivated" in told
+    assert "Wrong e-mail or password." not in told
+    # Without the password nothing says the account exists.
+    guessed = login(client, owner.email, "not the password").get_data(as_text=True)
+    assert "Wrong e-mail or password." in guessed and "deactivated" not in guessed
+    client.set_cookie("isacc_lang", "id")
+    assert "Akun Anda dinonaktifkan" in login(client, owner.email).get_data(as_text=True)
+
+
+def test_an_htmx_request_without_a_session_leads_the_window_to_sign_in(client):
+    store = make_store("Toko A")
+    db.session.commit()
+    answer = client.get(f"/stores/{store.id}/activity?v=abc", headers={
+        "HX-Request": "true", "Accept-Language": "id",
+        "HX-Current-URL": f"http://localhost/stores/{store.id}/activity?status=failed"})
+    # Not the sign-in page's body, which htmx would swap into the table.
+    assert "<form" not in answer.get_data(as_text=True)
+    assert answer.headers["HX-Redirect"] == (
+        f"/login?next=%2Fstores%2F{store.id}%2Factivity%3Fstatus%3Dfailed")
+    page = client.get(answer.headers["HX-Redirect"], headers={"Accept-Language": "id"})
+    assert "Silakan masuk untuk melanjutkan." in page.get_data(as_text=True)
+
+
+def test_the_sign_in_page_after_sign_out_keeps_the_users_language(client):
+    owner = make_user(Role.OWNER, make_store("Toko A"))
+    owner.locale = "id"
+    db.session.commit()
+    login(client, owner.email)
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
+    signed_out = client.post("/logout", data={"csrf_token": csrf_from(page)},
+                             follow_redirects=True).get_data(as_text=True)
+    assert "Masuk ke isacc" in signed_out
+    assert "Anda sudah keluar." in signed_out

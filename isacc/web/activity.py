@@ -95,6 +95,8 @@ def _back_to_row(ids: list[int]) -> bool:
 
 def nothing_refreshed(ids: list[int]) -> str:
     """Why a refresh sent nothing (also support's, across stores)."""
+    if request.form.get("all_failed") and not ids:
+        return _("No failed rows match these filters.")
     return (_("Tick at least one failed row first.") if not ids
             else _("Nothing to refresh: those rows are no longer failed."))
 

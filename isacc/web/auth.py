@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_url, login_user, logout_user
 
 from isacc import throttle
 from isacc.access import Rule, allow
@@ -14,6 +14,7 @@ from isacc.extensions import db, login_manager
 from isacc.models import User
 from isacc.models.base import utcnow
 from isacc.web.forms import LoginForm
+from isacc.web.pages import go, is_htmx
 
 bp = Blueprint("auth", __name__)
 
@@ -45,6 +46,24 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+@login_manager.unauthorized_handler
+def sign_in_first():
+    """A page that needs a signed-in user sends the reader to sign in, and back afterwards.
+
+    htmx (a live table polling after the session ended: signed out in another tab, expired,
+    deactivated) gets HX-Redirect, so the whole window goes to the sign-in page instead of
+    that page being swapped into the table; and it comes back to the page the reader was
+    on (HX-Current-URL), not to the poll's address.
+    """
+    flash(_("Please sign in to continue."), "info")
+    if is_htmx():
+        here = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back = here.path + (f"?{here.query}" if here.query else "")
+    else:
+        back = request.full_path.removesuffix("?")
+    return go(login_url("auth.login", _safe_next(back)))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @allow(Rule.PUBLIC)
 def login():
@@ -65,10 +84,15 @@ def login():
             status = 429
         else:
             user = db.session.scalar(db.select(User).where(User.email == email))
-            if user is None or not user.active or not user.check_password(form.password.data):
+            if user is None or not user.check_password(form.password.data):
                 throttle.record_failure(email, address)
-                # One message for every cause, so it does not reveal which accounts exist.
+                # One message for both causes, so it does not reveal which accounts exist.
                 error = _("Wrong e-mail or password.")
+                status = 401
+                user = None
+            elif not user.active:
+                # Only someone who knows the password learns this, and it is what they need.
+                error = _("Your account is deactivated. Ask an isacc admin to reactivate it.")
                 status = 401
                 user = None
         if user is not None:

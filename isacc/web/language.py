@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from isacc.access import Rule, allow
 from isacc.extensions import db
-from isacc.i18n import COOKIE, LANGUAGES
+from isacc.i18n import LANGUAGES, remember
 
 bp = Blueprint("language", __name__)
 
@@ -24,7 +24,5 @@ def choose():
         db.session.commit()
     back = request.form.get("next", "")
     # Only a path on this site: never an open redirect.
-    answer = redirect(back if back.startswith("/") and not back.startswith("//") else "/")
-    answer.set_cookie(COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
-                      secure=request.is_secure)
-    return answer
+    return remember(redirect(back if back.startswith("/") and not back.startswith("//") else "/"),
+                    language)

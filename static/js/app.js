@@ -6,9 +6,12 @@
 // - the reason fetched for a row opens in the dialog, which closes again once its
 //   Refresh has been sent;
 // - a button with data-copy copies the text of the element it names (a webhook URL, a
-//   key shown once) and says so to screen readers.
+//   key shown once) and says so to screen readers;
+// - the keyboard focus stays on its control when a live table redraws itself or the
+//   settings form is saved.
 (function () {
   var ticked = new Set();
+  var focused = null;  // the focused control a swap is about to replace, by what names it
 
   document.addEventListener("change", function (event) {
     var box = event.target;
@@ -49,7 +52,40 @@
     });
   });
 
+  // htmx itself puts the focus back after a swap only on an element with an id. A row's
+  // tick, Refresh button and links, and the settings' switches and radios, have none: one
+  // per row or per choice, ids would fill the markup (and idiomorph would be a second
+  // library for the same). So the control is found again by what names it (its name and
+  // value, or its link's address, and its place among those alike). Without this the focus
+  // falls back to the page's start at every redraw.
+  function twinsOf(element) {
+    var selector;
+    if (element.name) {
+      selector = element.tagName + '[name="' + CSS.escape(element.name) + '"]' +
+        (element.hasAttribute("value") ? '[value="' + CSS.escape(element.getAttribute("value")) + '"]' : "");
+    } else if (element.tagName === "A" && element.hasAttribute("href")) {
+      selector = 'a[href="' + CSS.escape(element.getAttribute("href")) + '"]';
+    } else {
+      return null;
+    }
+    return Array.prototype.slice.call(document.querySelectorAll(selector));
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var element = document.activeElement;
+    focused = null;
+    if (!event.detail.shouldSwap || !element || element.id ||
+        !event.detail.target.contains(element)) { return; }
+    var twins = twinsOf(element);
+    if (twins) { focused = {element: element, place: twins.indexOf(element)}; }
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
+    if (focused && !document.body.contains(focused.element)) {
+      var twin = twinsOf(focused.element)[focused.place];
+      if (twin) { twin.focus({preventScroll: true}); }
+    }
+    focused = null;
     if (event.detail.target.id === "reason-dialog-body") {
       var dialog = document.getElementById("reason-dialog");
       if (!dialog.open) { dialog.showModal(); }

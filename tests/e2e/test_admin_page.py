@@ -79,6 +79,7 @@ def test_admin_creates_a_store_and_its_owner_then_deactivates_the_owner(
     owners.reload()
     expect(owners.get_by_role("heading", name="Sign in to isacc")).to_be_visible()
     sign_in(owners, live_server, OWNER_EMAIL, OWNER_PASSWORD)
-    expect(owners.get_by_test_id("login-error")).to_have_text("Wrong e-mail or password.")
+    expect(owners.get_by_test_id("login-error")).to_have_text(
+        "Your account is deactivated. Ask an isacc admin to reactivate it.")
     owners.context.close()
     assert refused == []
