@@ -7,7 +7,7 @@ from isacc import config as config_module
 from isacc import i18n, logs, security
 from isacc.access import check_every_route_has_a_rule, enforce
 from isacc.extensions import csrf, db, login_manager, migrate
-from isacc.formatting import label_case, local_time, rupiah
+from isacc.formatting import label_case, local_time, rupiah, zone_name
 from isacc.models.base import render_migration_type
 from isacc.sync.documents import waits_for_mapping
 
@@ -59,6 +59,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["label_case"] = label_case
+    app.jinja_env.filters["zone_name"] = zone_name
     app.jinja_env.tests["waiting_for_mapping"] = waits_for_mapping
     _register_error_pages(app)
     check_every_route_has_a_rule(app)

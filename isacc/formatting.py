@@ -43,3 +43,14 @@ def local_time(moment: datetime | None, zone: str, fmt: str = "%d %b %Y %H:%M") 
         month = get_month_names("abbreviated", locale=language)[local.month].rstrip(".")
         fmt = fmt.replace("%b", month.replace("%", "%%"))
     return local.strftime(fmt)
+
+
+# Indonesia's zones as people there name them (and as they write them after a time in both
+# languages): nobody says "Asia/Makassar".
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
+              "Asia/Jayapura": "WIT"}
+
+
+def zone_name(zone: str) -> str:
+    """WIB, WITA or WIT for an Indonesian zone; any other zone by its own name."""
+    return ZONE_NAMES.get(zone, zone)

@@ -47,6 +47,25 @@ def setup_checklist(store: Store) -> list[Step]:
         .select_from(OutletMapping)
         .where(OutletMapping.store_id == store.id, OutletMapping.active.is_(True))
     )
+    # Outlets whose documents cannot go until they are mapped and active; an outlet that
+    # sent nothing (a closed branch, a warehouse-only one) holds nothing back.
+    # (One look-up per outlet in the activity index, not a scan of every document.)
+    unmapped_with_documents = db.session.scalar(
+        db.select(func.count())
+        .select_from(Outlet)
+        .outerjoin(OutletMapping, OutletMapping.outlet_id == Outlet.id)
+        .where(Outlet.store_id == store.id,
+               func.coalesce(OutletMapping.active, False).is_(False),
+               db.select(SyncActivity.id)
+               .where(SyncActivity.store_id == store.id, SyncActivity.outlet_id == Outlet.id)
+               .exists())
+    )
+    outlet_detail = ngettext("%(active)s of %(num)s outlet active",
+                             "%(active)s of %(num)s outlets active", outlets, active=active)
+    if unmapped_with_documents:
+        outlet_detail = _("%(active)s; %(left)s", active=outlet_detail, left=ngettext(
+            "%(num)s outlet with documents still needs mapping",
+            "%(num)s outlets with documents still need mapping", unmapped_with_documents))
     problems = sku_problems(store.id)
     products, not_exported = db.session.execute(
         db.select(func.count(), func.count().filter(Product.exported_at.is_(None)))
@@ -73,8 +92,8 @@ def setup_checklist(store: Store) -> list[Step]:
             "connect.show",
         ),
         Step(
-            "outlets", _("Map outlets"), bool(active),
-            _("%(active)s of %(outlets)s outlets active", active=active, outlets=outlets),
+            "outlets", _("Map outlets"), bool(active) and not unmapped_with_documents,
+            outlet_detail,
             "outlets.index",
         ),
         Step(

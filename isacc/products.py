@@ -5,6 +5,7 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from openpyxl import Workbook
 from sqlalchemy import func
 
@@ -148,11 +149,12 @@ def export_rows(store, only_new: bool, as_of) -> tuple[list[list], list[Product]
     stock gets one row without opening balance). Refused while SKU problems remain."""
     problems = sku_problems(store.id)
     if problems.any:
-        raise ExportRefused(_(
-            "Fix the SKU problems first: %(missing)s product(s) without a SKU and "
-            "%(duplicated)s sharing a SKU. Accurate finds items by SKU, so these would be "
-            "lost or merged.", missing=len(problems.missing),
-            duplicated=problems.duplicated_products))
+        raise ExportRefused(ngettext(
+            "Fix the SKU problems first: %(num)s product without a SKU and %(duplicated)s "
+            "sharing a SKU. Accurate finds items by SKU, so these would be lost or merged.",
+            "Fix the SKU problems first: %(num)s products without a SKU and %(duplicated)s "
+            "sharing a SKU. Accurate finds items by SKU, so these would be lost or merged.",
+            len(problems.missing), duplicated=problems.duplicated_products))
     warehouses = dict(db.session.execute(
         db.select(OutletMapping.outlet_id, OutletMapping.warehouse_name).where(
             OutletMapping.store_id == store.id, OutletMapping.active.is_(True))).all())

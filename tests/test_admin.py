@@ -64,7 +64,7 @@ def test_admin_creates_a_store_and_is_shown_its_key_and_webhook_url_once(as_admi
     assert f"http://localhost/webhooks/accurate/{store.webhook_token}" in html
     assert "not shown again" in html
     listed = as_admin.get("/admin/stores").get_data(as_text=True)
-    assert "Toko Baru" in listed and "toko-baru" in listed and "Asia/Makassar" in listed
+    assert "Toko Baru" in listed and "toko-baru" in listed and "<td>WITA</td>" in listed
 
 
 def test_the_timezone_defaults_to_jakarta(as_admin):

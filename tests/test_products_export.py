@@ -57,7 +57,7 @@ def test_problems_are_counted_listed_and_block_the_export(demo):
     assert "KN-0011" in shared and "Americano" in shared and "Es Kopi Susu" in shared
     refused = client.get(f"/stores/{store.id}/products/export", follow_redirects=True)
     assert refused.mimetype == "text/html"
-    assert "Export refused. Fix the SKU problems first: 2 product(s) without a SKU" in \
+    assert "Export refused. Fix the SKU problems first: 2 products without a SKU" in \
         refused.get_data(as_text=True)
     assert db.session.scalar(select(Product).where(Product.exported_at.is_not(None))) is None
 

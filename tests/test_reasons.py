@@ -82,7 +82,7 @@ def test_a_row_keeps_english_text_and_its_wording(app):
     assert row.next_step == "Choose an existing warehouse in the outlet mapping, then refresh."
     assert row.wording["accurate"] == ['Gudang "Gudang Utama" tidak ditemukan']
     with in_indonesian(app):
-        assert shown(row, "reason") == "Gudang Gudang Utama tidak ada di Accurate."
+        assert shown(row, "reason") == "Gudang Utama tidak ada di daftar gudang Accurate."
         assert shown(row, "next_step") == ("Pilih gudang yang ada di pemetaan outlet, lalu "
                                            "segarkan.")
     # A row written before wordings were kept shows its English text as stored.

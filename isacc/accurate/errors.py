@@ -6,7 +6,7 @@ or the connection needs a person). Each carries `reason` and `next_step` in plai
 
 import re
 
-from isacc.reasons import Said, say
+from isacc.reasons import Link, Said, say
 
 
 class AccurateError(Exception):
@@ -165,3 +165,31 @@ class MappingNeeded(FinalError):
 class NotConnected(FinalError):
     reason = say("This store is not connected to an Accurate database yet.")
     next_step = say("Connect Accurate and choose the database from the overview page.")
+
+
+# The words of a next step that link to the Connect page (said apart from the sentence around
+# them, which the message extractor would not look inside).
+CONNECT_FIRST = say("Connect Accurate")
+CONNECT_AGAIN = say("Connect to Accurate again")
+RECONNECT = say("Reconnect Accurate")
+
+
+def on_connect_page(error: AccurateError, store_id: int) -> AccurateError:
+    """`error` with its next step linking to the store's Connect page, when connecting (again)
+    is what mends it. These errors are raised where neither the store nor a request is at
+    hand, so the link is added where a row that keeps the step is settled."""
+    def connect(text: Said) -> Link:
+        return Link(text, "connect.show", store_id=store_id)
+
+    if isinstance(error, NotConnected):
+        error.next_step = say("%(connect)s and choose the database.",
+                              connect=connect(CONNECT_FIRST))
+    elif isinstance(error, ScopeMissing):
+        error.next_step = say("%(connect)s and leave every permission ticked; these documents "
+                              "then go by themselves.", connect=connect(CONNECT_AGAIN))
+    elif isinstance(error, ReconnectRequired) and \
+            error.next_step.says(ReconnectRequired.next_step):
+        # Only Accurate's: iSeller's refusals carry their own step.
+        error.next_step = say("%(reconnect)s; syncing resumes by itself after.",
+                              reconnect=connect(RECONNECT))
+    return error

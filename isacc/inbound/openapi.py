@@ -19,6 +19,11 @@ ERROR = {
 }
 
 
+def _a(noun: str) -> str:
+    """The noun with its article: "an outlet", "a sales order"."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 @cache
 def document() -> dict:
     models = [(model, "validation") for _, model in EVENTS.values()]
@@ -27,7 +32,7 @@ def document() -> dict:
     for path, (event_type, model) in EVENTS.items():
         paths[f"/api/v1/{path}"] = {"post": {
             "operationId": f"receive_{event_type}",
-            "summary": f"Receive a {event_type.replace('_', ' ')} event",
+            "summary": f"Receive {_a(event_type.replace('_', ' '))} event",
             "security": [{"storeSignature": []}],
             "parameters": [
                 {"name": signing.STORE_HEADER, "in": "header", "required": True,

@@ -25,7 +25,7 @@ from isacc.models import (
     TaxMode,
     Transfer,
 )
-from isacc.reasons import Said, say
+from isacc.reasons import Link, Said, say
 
 # Transfers: `warehouseName` is where the document's goods leave from (out) or arrive at (in),
 # `referenceWarehouseName` the other end. One practitioner warns the two may swap [S].
@@ -70,16 +70,24 @@ def _mapping(outlet: Outlet, problems: _Problems, *fields: str):
     # transfer to it) goes, and one already taken by a worker when it was deactivated.
     mapping = outlet.mapping
     if mapping is None:
+        map_it = say("Map and activate outlet %(outlet)s", outlet=outlet.name)
         problems.add(say("Outlet %(outlet)s is not mapped to Accurate yet.", outlet=outlet.name),
-                     say("Map and activate outlet %(outlet)s, then refresh.", outlet=outlet.name))
+                     _then_refresh(outlet, map_it))
         return None
     for field in fields:
         if not getattr(mapping, field):
+            complete_it = say("Complete outlet %(outlet)s's mapping", outlet=outlet.name)
             problems.add(say("Outlet %(outlet)s has no %(field)s in its mapping.",
                              outlet=outlet.name, field=FIELD_NAMES[field]),
-                         say("Complete outlet %(outlet)s's mapping, then refresh.",
-                             outlet=outlet.name))
+                         _then_refresh(outlet, complete_it))
     return mapping
+
+
+def _then_refresh(outlet: Outlet, step: Said) -> Said:
+    """A next step on the outlet's mapping, linking to the outlet's page where it is made."""
+    return say("%(step)s, then refresh.", step=Link(step, "outlets.show",
+                                                    store_id=outlet.store_id,
+                                                    outlet_id=outlet.id))
 
 
 def _skus(lines, problems: _Problems, what: Said) -> None:

@@ -22,6 +22,7 @@ from isacc.accurate.errors import (
     FinalError,
     SessionExpired,
     TokenInvalid,
+    on_connect_page,
 )
 from isacc.accurate.limiter import LimiterTimeout
 from isacc.extensions import db
@@ -196,7 +197,7 @@ class Pass:
             self.record([(a, self.let_go()) for a in rows])
             return
         outcome = outcome_of(error, documents=len(rows))
-        readable = as_accurate_error(error)
+        readable = on_connect_page(as_accurate_error(error), self.store.id)
         if outcome is Outcome.SPLIT_BATCH:
             one_by_one(self, rows)
         elif outcome is Outcome.FAIL_DOCUMENT:

@@ -165,12 +165,12 @@ def plan(store: Store, event_type: str, document: dict | None) -> Plan:
             say("Keep SKU %(sku)s on one product only, then refresh.", sku=item_no)))
     places = ", ".join(dict.fromkeys(elsewhere))
     if not result.effect and not result.problems and elsewhere:
-        result.problems.append((
-            say("Warehouse %(warehouse)s is not the warehouse of any outlet, so no iSeller "
-                "stock changes.", warehouse=places),
-            say("If the goods went to an outlet, choose this warehouse in that outlet's "
-                "mapping, then refresh; if it is a warehouse without an outlet, nothing is "
-                "needed.")))
+        # Goods into a warehouse of no outlet (a central one) are no outlet's stock: done,
+        # with nothing to do, not a failure in the owner's and support's queues.
+        result.note = say("Warehouse %(warehouse)s is not the warehouse of any outlet, so no "
+                          "iSeller stock changes.", warehouse=places) + say(
+            "A warehouse without an outlet needs nothing; if the goods went to an outlet, "
+            "choose this warehouse in its mapping for the documents that follow.")
     elif elsewhere:
         result.note = say("Lines into %(warehouse)s are not an outlet's stock and were left out.",
                           warehouse=places)

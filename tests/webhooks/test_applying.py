@@ -12,10 +12,11 @@ from isacc.accurate.client import AccurateClient
 from isacc.accurate.errors import FinalError, ReconnectRequired, SessionExpired, TokenInvalid
 from isacc.accurate.limiter import LimiterTimeout
 from isacc.extensions import db
-from isacc.models import AppliedDocument, ProductStock, Status, WebhookLog
+from isacc.models import AppliedDocument, ProductStock, Role, Status, WebhookLog
 from isacc.webhooks import lane
 from isacc.webhooks.apply import apply_row
 from isacc.webhooks.refresh import refresh_webhooks
+from tests.conftest import login, make_user
 from tests.webhooks.conftest import TODAY, work
 
 
@@ -99,14 +100,24 @@ def test_refresh_tolerates_redis_being_down(webshop, app):
     assert webshop.rows()[0].status == Status.PENDING
 
 
-def test_goods_into_a_warehouse_of_no_outlet_fail_with_that_reason(webshop):
+def test_goods_into_a_warehouse_of_no_outlet_change_nothing_and_say_so(webshop):
+    # Nothing needs doing for a warehouse without an outlet: not a failure in anyone's queue.
     webshop.product("K-1")
     webshop.purchase(warehouse="Gudang Utama")
     webshop.wait_for_rows(1)
     work()
     [row] = webshop.rows()
-    assert row.status == Status.FAILED
+    assert row.status == Status.SUCCESS
     assert row.reason.startswith("Warehouse Gudang Utama is not the warehouse of any outlet")
+    assert webshop.stock("K-1") == (0, 0)
+    # Read in Bahasa Indonesia, the warehouse is not called "Gudang Gudang Utama".
+    owner = make_user(Role.OWNER, webshop.store)
+    owner.locale = "id"
+    db.session.commit()
+    login(webshop.isacc_client, owner.email)
+    dialog = webshop.isacc_client.get(
+        f"/stores/{webshop.store.id}/webhooks/{row.id}/reason").get_data(as_text=True)
+    assert "Gudang Utama bukan gudang" in dialog and "Gudang Gudang" not in dialog
 
 
 def test_a_purchase_order_is_incoming_stock_until_it_is_received(webshop):
