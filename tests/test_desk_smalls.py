@@ -85,3 +85,12 @@ def test_one_outlet_is_not_outlets(app, client):
     db.session.commit()
     login(client, owner.email)
     assert checklist_outlets(client, store) == ("todo", "Map outlets 0 of 1 outlet active")
+
+
+def test_the_settings_name_the_stores_zone_wib(client):
+    store = make_store("Toko Zona")
+    owner = make_user(Role.OWNER, store)
+    db.session.commit()
+    login(client, owner.email)
+    body = client.get(f"/stores/{store.id}/settings/").get_data(as_text=True)
+    assert "at the times below, in WIB." in body and "Asia/Jakarta" not in body
