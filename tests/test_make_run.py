@@ -184,3 +184,24 @@ def test_the_demo_webhook_url_is_reachable_from_this_machine(app, client, host, 
                                                 "purchaseInvoiceNo": "PI.1",
                                                 "action": "WRITE"}]}])
     assert answer.status_code == 403 and "not connected" in answer.get_json()["error"]
+
+
+def test_without_redis_the_web_app_and_local_worker_are_told_and_this_process_is_not(
+        app, monkeypatch, tmp_path):
+    """`make run` without Redis gives its web app and local worker in-process limits
+    (ISACC_WITHOUT_REDIS in their environment) and leaves its own environment alone."""
+    monkeypatch.setattr(devserver, "DEMO_ITEMS", tmp_path / "demo-items.xlsx")
+    monkeypatch.setattr(devserver, "DEMO_PRODUCTS", tmp_path / "demo-iseller-products.json")
+    monkeypatch.setattr(devserver, "create_app", lambda: app)
+    monkeypatch.setattr(devserver, "upgrade", lambda: None)
+    monkeypatch.setattr(devserver, "redis_available", lambda: False)
+    monkeypatch.setattr(devserver.subprocess, "Popen", Child)
+    monkeypatch.setattr(devserver.signal, "signal", lambda *args: None)
+    monkeypatch.setenv("ISACC_PORT", "5124")
+    monkeypatch.delenv("ISACC_WITHOUT_REDIS", raising=False)
+    monkeypatch.setattr(Child, "started", [])
+    assert devserver.main() == 0
+    web = next(c for c in Child.started if c.argv[1:3] == ["-m", "flask"])
+    worker = next(c for c in Child.started if c.argv[1:3] == ["-m", "isacc.local_worker"])
+    assert web.env["ISACC_WITHOUT_REDIS"] == worker.env["ISACC_WITHOUT_REDIS"] == "1"
+    assert "ISACC_WITHOUT_REDIS" not in os.environ
