@@ -91,7 +91,6 @@ def main() -> int:
     if redis_up:
         print(f"Redis: {redis_url} (a sync worker and the scheduler run beside the web app)")
     else:
-        os.environ["ISACC_WITHOUT_REDIS"] = "1"  # the web app's own limits, in-process too
         print(f"Redis is not reachable at {redis_url}: a local worker (no queue, one process, "
               "polling every 2 s) sends to Accurate instead, and sign-in throttling and "
               "Accurate's rate limit are kept per process. Start Redis and restart "
@@ -122,8 +121,12 @@ def main() -> int:
         print(f"  {role.value:<8} {email:<28} password: {password}")
     print("\nPress Ctrl-C to stop.\n", flush=True)
 
+    # Without Redis the web app keeps its limits in-process too, as the local worker does:
+    # told through the children's environment, never this process's own.
+    local = {**os.environ, **({} if redis_up else {"ISACC_WITHOUT_REDIS": "1"})}
     children = [subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "flask", "--app", "app", "run", "--host", host, "--port", port])]
+        [sys.executable, "-m", "flask", "--app", "app", "run", "--host", host, "--port", port],
+        env=local)]
     if sandbox_port:
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "isacc.sandbox", "--host", host, "--port", sandbox_port,
@@ -143,7 +146,7 @@ def main() -> int:
             [sys.executable, "-m", "rq.cli", "cron", "--url", redis_url, "jobs.cron"]))
     else:
         children.append(subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "isacc.local_worker"]))
+            [sys.executable, "-m", "isacc.local_worker"], env=local))
     # Stopped by Ctrl-C or by a process manager's SIGTERM alike: never leave a child behind.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
