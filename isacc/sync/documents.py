@@ -282,10 +282,7 @@ def _charges(store: Store, order: SalesOrder, mapping) -> list[dict]:
 def _expense(order: SalesOrder, mapping, field: str, amount: Decimal, name: str) -> dict:
     account = getattr(mapping, field)
     if not account:
-        raise MappingNeeded(
-            say("Outlet %(outlet)s has no %(field)s in its mapping.", outlet=order.outlet.name,
-                field=CHARGE_ACCOUNTS[field]),
-            INVOICE_STEP.filled(field=CHARGE_ACCOUNTS[field], outlet=order.outlet.name))
+        raise missing_account(order.outlet, CHARGE_ACCOUNTS[field], INVOICE_STEP)
     return {"accountNo": account, "expenseAmount": _amount(amount), "expenseName": name}
 
 
@@ -318,6 +315,15 @@ PAYOUT_STEP = say("Choose the %(field)s in outlet %(outlet)s's mapping; its payo
                   "themselves after.")
 MAPPING_STEPS = (METHOD_STEP, FEE_STEP, CASH_STEP, INVOICE_STEP, PAYOUT_STEP)
 PAYOUT_ACCOUNT = say("payout bank account")
+
+
+def missing_account(outlet: Outlet, field: Said, step: Said) -> MappingNeeded:
+    """The outlet's mapping lacks the account `field` names: the document waits for it,
+    with `step` (one of MAPPING_STEPS) saying what goes once it is chosen."""
+    return MappingNeeded(
+        say("Outlet %(outlet)s has no %(field)s in its mapping.", outlet=outlet.name,
+            field=field),
+        step.filled(field=field, outlet=outlet.name))
 
 
 def waits_for_mapping(row) -> bool:
@@ -488,10 +494,7 @@ def deposit(store: Store, record: Deposit, number: str) -> dict:
     for account, called in (("register_cash_account_no", say("register cash account")),
                             (field, name)):
         if not getattr(mapping, account):
-            raise MappingNeeded(
-                say("Outlet %(outlet)s has no %(field)s in its mapping.", outlet=outlet.name,
-                    field=called),
-                CASH_STEP.filled(field=called, outlet=outlet.name))
+            raise missing_account(outlet, called, CASH_STEP)
     register, other = mapping.register_cash_account_no, getattr(mapping, field)
     label = record.description or DEPOSIT_LABELS[record.purpose]
     common = {"number": number, "transDate": _date(store, record.deposited_at),
@@ -514,10 +517,7 @@ def payout(store: Store, record: Payout, number: str) -> dict:
     problems.raise_any()
     into = paid_into(outlet, mapping, record.method)
     if not mapping.payout_account_no:
-        raise MappingNeeded(
-            say("Outlet %(outlet)s has no %(field)s in its mapping.", outlet=outlet.name,
-                field=PAYOUT_ACCOUNT),
-            PAYOUT_STEP.filled(field=PAYOUT_ACCOUNT, outlet=outlet.name))
+        raise missing_account(outlet, PAYOUT_ACCOUNT, PAYOUT_STEP)
     return {"number": number, "transDate": _date(store, record.paid_out_at),
             "branchName": mapping.branch_name,
             "description": f"iSeller payout {record.iseller_id} of {record.method}",
